@@ -1,0 +1,15 @@
+import type { Env } from "./env.server";
+import type { Auth } from "./services/auth.server";
+import type { ServiceContext } from "./services/context.server";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    env: Env;
+    auth: Auth;
+    services: ServiceContext;
+    clientAddress: string;
+  }
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

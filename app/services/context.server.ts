@@ -1,0 +1,10 @@
+import type { Db } from "../../db/client";
+import type { BadgeEvents } from "./events";
+
+/** What every service needs, made once in server.ts and handed down through Remix's load context. */
+export interface ServiceContext {
+  db: Db;
+  // Origin of this instance, without a trailing slash; ids of local things are made from it.
+  publicUrl: string;
+  events: BadgeEvents;
+}

@@ -1,0 +1,28 @@
+import { and, eq } from "drizzle-orm";
+import type { DatabaseLike } from "../../db/client";
+import { memberships, type Role } from "../../db/schema";
+import { ForbiddenError } from "./errors";
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
+
+export function roleAtLeast(role: Role | null | undefined, min: Role): boolean {
+  return role != null && RANK[role] >= RANK[min];
+}
+
+export function roleIn(db: DatabaseLike, organisationId: string, userId: string): Role | null {
+  const row = db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId)))
+    .get();
+  return row?.role ?? null;
+}
+
+/** Throws ForbiddenError unless the user holds at least `min` in the organisation. */
+export function requireRole(db: DatabaseLike, organisationId: string, userId: string, min: Role): Role {
+  const role = roleIn(db, organisationId, userId);
+  if (!roleAtLeast(role, min)) {
+    throw new ForbiddenError(`You need to be ${min === "admin" || min === "owner" ? "an" : "a"} ${min} of that organisation to do this.`);
+  }
+  return role!;
+}

@@ -1,0 +1,307 @@
+// The Badge Commons data model (SQLite). SQL names are snake_case, fields camelCase.
+// Ids are opaque text (UUIDs locally); things other instances may name carry a `uri`
+// (their ActivityPub id), so remote organisations and badges fit the same tables.
+import { sql } from "drizzle-orm";
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+// lucia's session table; `id` is the SHA-256 of the token in the cookie, never the token.
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const ORGANISATION_KINDS = ["nonprofit", "business", "school", "community"] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const organisations = sqliteTable(
+  "organisations",
+  {
+    id: text("id").primaryKey(),
+    // ActivityPub actor id; for local organisations `${PUBLIC_URL}/orgs/${handle}`.
+    uri: text("uri").notNull(),
+    handle: text("handle").notNull(),
+    // null for organisations of this instance; the remote host otherwise.
+    host: text("host"),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ORGANISATION_KINDS }).notNull(),
+    description: text("description").notNull().default(""),
+    website: text("website"),
+    logoImageId: text("logo_image_id").references(() => images.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("organisations_uri_unique").on(t.uri),
+    // Handles are unique per host; local organisations (host null) among themselves.
+    uniqueIndex("organisations_handle_host_unique").on(t.handle, t.host),
+    uniqueIndex("organisations_local_handle_unique").on(t.handle).where(sql`${t.host} is null`),
+  ],
+);
+export type Organisation = typeof organisations.$inferSelect;
+export type NewOrganisation = typeof organisations.$inferInsert;
+
+export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organisationId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+  ],
+);
+export type Membership = typeof memberships.$inferSelect;
+
+// An invitation link carries a random token; only its hash is stored.
+export const invitations = sqliteTable("invitations", {
+  id: text("id").primaryKey(),
+  organisationId: text("organisation_id")
+    .notNull()
+    .references(() => organisations.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  role: text("role", { enum: ROLES }).notNull(),
+  createdByUserId: text("created_by_user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  acceptedByUserId: text("accepted_by_user_id").references(() => users.id, {
+    onDelete: "set null",
+  }),
+  acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});
+export type Invitation = typeof invitations.$inferSelect;
+
+// Uploaded or generated pictures (logos, badge images). SVGs are stored sanitised.
+export const images = sqliteTable("images", {
+  id: text("id").primaryKey(),
+  contentType: text("content_type", { enum: ["image/png", "image/svg+xml"] }).notNull(),
+  data: blob("data", { mode: "buffer" }).notNull(),
+  sha256: text("sha256").notNull(),
+  createdAt: createdAt(),
+});
+export type Image = typeof images.$inferSelect;
+
+export const APPROVAL_POLICIES = ["all", "majority", "steward"] as const;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
+
+export const BADGE_STATUSES = ["draft", "published", "deprecated"] as const;
+export type BadgeStatus = (typeof BADGE_STATUSES)[number];
+
+// A badge definition: one steward organisation, any number of co-authors, a draft that
+// changes by revisions, and published versions. `status` says whether any version is out.
+export const badges = sqliteTable(
+  "badges",
+  {
+    id: text("id").primaryKey(),
+    // ActivityPub id; for local badges `${PUBLIC_URL}/badges/${id}`.
+    uri: text("uri").notNull(),
+    stewardOrganisationId: text("steward_organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "restrict" }),
+    approvalPolicy: text("approval_policy", { enum: APPROVAL_POLICIES })
+      .notNull()
+      .default("all"),
+    status: text("status", { enum: BADGE_STATUSES }).notNull().default("draft"),
+    currentRevisionId: text("current_revision_id"),
+    latestVersionId: text("latest_version_id"),
+    // A deprecated badge may name the badge that replaces it (local id or remote uri).
+    successorUri: text("successor_uri"),
+    deprecatedAt: integer("deprecated_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("badges_uri_unique").on(t.uri),
+    index("badges_steward_idx").on(t.stewardOrganisationId),
+    index("badges_status_idx").on(t.status),
+  ],
+);
+export type Badge = typeof badges.$inferSelect;
+
+export const COAUTHOR_STATUSES = ["invited", "accepted", "declined"] as const;
+export type CoauthorStatus = (typeof COAUTHOR_STATUSES)[number];
+
+// Co-author organisations other than the steward (the steward is implicit).
+export const coauthors = sqliteTable(
+  "coauthors",
+  {
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    status: text("status", { enum: COAUTHOR_STATUSES }).notNull().default("invited"),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    respondedByUserId: text("responded_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    respondedAt: integer("responded_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.badgeId, t.organisationId] }),
+    index("coauthors_org_idx").on(t.organisationId),
+  ],
+);
+export type Coauthor = typeof coauthors.$inferSelect;
+
+// Every saved state of a draft. `content` is the whole BadgeContent as JSON, so any
+// revision can be shown, diffed against its parent, or restored.
+export const revisions = sqliteTable(
+  "revisions",
+  {
+    id: text("id").primaryKey(),
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    parentRevisionId: text("parent_revision_id"),
+    content: text("content", { mode: "json" }).notNull(),
+    changedFields: text("changed_fields", { mode: "json" }).$type<string[]>().notNull(),
+    authorUserId: text("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    authorOrganisationId: text("author_organisation_id").references(() => organisations.id, {
+      onDelete: "set null",
+    }),
+    restoredFromRevisionId: text("restored_from_revision_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("revisions_badge_number_unique").on(t.badgeId, t.number)],
+);
+export type Revision = typeof revisions.$inferSelect;
+
+// An approval binds an organisation's admin to one exact revision; an approval whose
+// revision is no longer the badge's current revision counts for nothing.
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    revisionId: text("revision_id")
+      .notNull()
+      .references(() => revisions.id, { onDelete: "cascade" }),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.revisionId, t.organisationId] })],
+);
+export type Approval = typeof approvals.$inferSelect;
+
+// A published version never changes; the next one supersedes it.
+export const versions = sqliteTable(
+  "versions",
+  {
+    id: text("id").primaryKey(),
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    uri: text("uri").notNull(),
+    revisionId: text("revision_id"),
+    content: text("content", { mode: "json" }).notNull(),
+    // sha256 over the canonical JSON of content + steward + co-authors.
+    contentHash: text("content_hash").notNull(),
+    publishedByUserId: text("published_by_user_id").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("versions_badge_number_unique").on(t.badgeId, t.number),
+    uniqueIndex("versions_uri_unique").on(t.uri),
+  ],
+);
+export type Version = typeof versions.$inferSelect;
+
+// Tags of the latest published version, for catalogue filters.
+export const badgeTags = sqliteTable(
+  "badge_tags",
+  {
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.badgeId, t.tag] }), index("badge_tags_tag_idx").on(t.tag)],
+);
+
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: text("id").primaryKey(),
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    authorUserId: text("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    authorOrganisationId: text("author_organisation_id").references(() => organisations.id, {
+      onDelete: "set null",
+    }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("comments_badge_idx").on(t.badgeId, t.createdAt)],
+);
+export type Comment = typeof comments.$inferSelect;
+
+// The live co-editing document (Yjs state) of a badge's draft, persisted so that a
+// restart keeps what people typed between revisions.
+export const draftDocuments = sqliteTable("draft_documents", {
+  badgeId: text("badge_id")
+    .primaryKey()
+    .references(() => badges.id, { onDelete: "cascade" }),
+  state: blob("state", { mode: "buffer" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});

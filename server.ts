@@ -1,0 +1,113 @@
+// One HTTP server: Express serving the Remix app and static assets, with socket.io on the
+// same port. Singletons (database, auth, realtime hub) are made here once and reach
+// loaders and actions through getLoadContext.
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Server as SocketServer } from "socket.io";
+import { openDatabase, type Db } from "./db/client";
+import { parseEnv, type Env } from "./app/env.server";
+import { createAuth } from "./app/services/auth.server";
+import { createRealtime } from "./app/realtime/server";
+import { sameOriginGuard } from "./app/utils/same-origin.server";
+
+export interface StartOptions {
+  env?: Partial<Record<keyof Env, string>>;
+  // Quiet request logging (tests).
+  quiet?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+const buildPath = fileURLToPath(new URL("./build/index.js", import.meta.url));
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const env = parseEnv({ ...process.env, ...options.env } as NodeJS.ProcessEnv);
+  const db = openDatabase(env.DATABASE_PATH);
+  const secureCookies = env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.PUBLIC_URL.startsWith("https:");
+  const auth = createAuth(db, { secureCookies, signInLimit: env.SIGNIN_RATE_LIMIT });
+
+  const app = express();
+  const http = createServer(app);
+  const io = new SocketServer(http, {
+    // Browsers do not apply CORS to WebSockets, so the origin is checked here.
+    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host, env.PUBLIC_URL)),
+    maxHttpBufferSize: 1_000_000,
+  });
+  const realtime = createRealtime({ io, db, auth, publicUrl: env.PUBLIC_URL });
+
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(compression());
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    next();
+  });
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.use(sameOriginGuard(env.PUBLIC_URL));
+
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV,
+      getLoadContext: (req) => ({
+        env,
+        auth,
+        services: { db, publicUrl: env.PUBLIC_URL, events: realtime.events },
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+
+  await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    db,
+    http,
+    async close() {
+      await realtime.close();
+      io.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      db.$client.close();
+    },
+  };
+}
+
+function sameOrigin(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (!origin) return true; // non-browser clients; they still need a session cookie
+  try {
+    const o = new URL(origin);
+    return o.host === host || o.origin === new URL(publicUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const server = await startServer();
+  console.log(`Badge Commons listening on ${server.url} (public URL ${parseEnv().PUBLIC_URL})`);
+  const stop = () => {
+    server.close().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
