@@ -57,6 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   app.use(sameOriginGuard(env.PUBLIC_URL));
 
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;

@@ -44,3 +44,10 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+// Remix reports every error here; a 404 for a path nobody serves is not worth a log line.
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  if (error && typeof error === "object" && (error as { status?: number }).status === 404) return;
+  console.error(error);
+}

@@ -42,7 +42,10 @@ export function createAuth(db: Db, options: AuthOptions) {
       attributes: { secure: options.secureCookies, sameSite: "lax" },
     },
   });
-  const signInLimiter = new RateLimiter(options.signInLimit, 15 * 60_000);
+  // Per e-mail the limit as configured; per client address five times that, since many
+  // people can share one address (a school's NAT).
+  const signInLimiterByEmail = new RateLimiter(options.signInLimit, 15 * 60_000);
+  const signInLimiterByAddress = new RateLimiter(options.signInLimit * 5, 15 * 60_000);
 
   function readToken(request: Request): string | null {
     return lucia.readSessionCookie(request.headers.get("cookie") ?? "");
@@ -106,7 +109,8 @@ export function createAuth(db: Db, options: AuthOptions) {
       input: z.infer<typeof SignInSchema>,
       clientAddress: string,
     ): Promise<{ user: SessionUser; cookie: string }> {
-      signInLimiter.hit(`ip:${clientAddress}`, `email:${input.email}`);
+      signInLimiterByAddress.hit(clientAddress);
+      signInLimiterByEmail.hit(input.email);
       const [row] = await db.select().from(users).where(eq(users.email, input.email));
       // Hash even for unknown e-mails so timing does not reveal which accounts exist.
       const ok = row
@@ -117,7 +121,7 @@ export function createAuth(db: Db, options: AuthOptions) {
           password: ["E-mail or password is not right."],
         });
       }
-      signInLimiter.reset(`email:${input.email}`);
+      signInLimiterByEmail.reset(input.email);
       return {
         user: { id: row.id, email: row.email, displayName: row.displayName },
         cookie: await startSession(row.id),
