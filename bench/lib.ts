@@ -1,0 +1,66 @@
+// Shared helpers for benchmark scripts: a server in a child process (so its memory is its
+// own), timing and percentiles.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+  memoryMb(): { rss: number; peak: number };
+}
+
+export async function startChildServer(databasePath: string, port: number): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, PUBLIC_URL: `http://localhost:${port}`, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start in 60 s")), 60_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    memoryMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
+      return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** Times `fn` n times after `warmup` untimed runs; returns milliseconds per run. */
+export async function timeRuns(n: number, warmup: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
