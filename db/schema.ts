@@ -278,6 +278,35 @@ export const badgeTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.badgeId, t.tag] }), index("badge_tags_tag_idx").on(t.tag)],
 );
 
+// The catalogue's read model: one narrow row per badge with a published version, holding
+// what a result card shows, so listing, sorting and facets never read version JSON. Its
+// integer id is also the badge's rowid in the `badge_search` FTS5 table, so search hits
+// join it without reading the FTS content. `kindMask` has a bit per organisation kind
+// (ORGANISATION_KINDS order) of the steward and accepted co-authors at publication.
+// Kept in step by catalogue-index.server.ts inside the publishing transaction.
+export const catalogueEntries = sqliteTable(
+  "catalogue_entries",
+  {
+    id: integer("id").primaryKey(),
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    versionNumber: integer("version_number").notNull(),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    name: text("name").notNull(),
+    summary: text("summary").notNull(),
+    imageId: text("image_id"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    achievementType: text("achievement_type").notNull(),
+    kindMask: integer("kind_mask").notNull(),
+  },
+  (t) => [
+    uniqueIndex("catalogue_entries_badge_unique").on(t.badgeId),
+    index("catalogue_entries_published_idx").on(t.publishedAt),
+  ],
+);
+export type CatalogueEntryRow = typeof catalogueEntries.$inferSelect;
+
 export const comments = sqliteTable(
   "comments",
   {

@@ -1,21 +1,72 @@
-// Keeps the catalogue's search index and tag table in step with each badge's latest
-// published version. Called inside the transaction that publishes (or deprecates).
-import { eq, sql } from "drizzle-orm";
+// Keeps the catalogue's read model in step with each badge's latest published version:
+// the narrow `catalogue_entries` row (what a result card shows), the `badge_search` FTS5
+// row (same rowid as the entry) and `badge_tags`. Called inside the transaction that
+// publishes (or deprecates); a badge that is a draft, or has no version, is removed.
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { badges, badgeTags, versions } from "../../db/schema";
+import {
+  badges,
+  badgeTags,
+  catalogueEntries,
+  coauthors,
+  ORGANISATION_KINDS,
+  organisations,
+  versions,
+  type OrganisationKind,
+} from "../../db/schema";
 import { BadgeContentSchema } from "./badge-content";
+
+/** The bit of an organisation kind in `catalogue_entries.kind_mask`. */
+export function kindBit(kind: OrganisationKind): number {
+  return 1 << ORGANISATION_KINDS.indexOf(kind);
+}
 
 export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
   const badge = tx.select().from(badges).where(eq(badges.id, badgeId)).get();
-  tx.run(sql`DELETE FROM badge_search WHERE badge_id = ${badgeId}`);
+  const old = tx.select({ id: catalogueEntries.id }).from(catalogueEntries).where(eq(catalogueEntries.badgeId, badgeId)).get();
+  if (old) tx.run(sql`DELETE FROM badge_search WHERE rowid = ${old.id}`);
+  tx.delete(catalogueEntries).where(eq(catalogueEntries.badgeId, badgeId)).run();
   tx.delete(badgeTags).where(eq(badgeTags.badgeId, badgeId)).run();
-  if (!badge?.latestVersionId) return;
+  if (!badge?.latestVersionId || badge.status === "draft") return;
   const version = tx.select().from(versions).where(eq(versions.id, badge.latestVersionId)).get();
   if (!version) return;
   const content = BadgeContentSchema.parse(version.content);
+
+  const kinds = tx
+    .select({ kind: organisations.kind })
+    .from(organisations)
+    .where(
+      inArray(
+        organisations.id,
+        [badge.stewardOrganisationId].concat(
+          tx
+            .select({ id: coauthors.organisationId })
+            .from(coauthors)
+            .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.status, "accepted")))
+            .all()
+            .map((c) => c.id),
+        ),
+      ),
+    )
+    .all();
+  const entry = tx
+    .insert(catalogueEntries)
+    .values({
+      badgeId,
+      versionNumber: version.number,
+      publishedAt: version.publishedAt,
+      name: content.name,
+      summary: content.summary,
+      imageId: content.imageId,
+      tags: content.tags,
+      achievementType: content.achievementType,
+      kindMask: kinds.reduce((mask, k) => mask | kindBit(k.kind), 0),
+    })
+    .returning({ id: catalogueEntries.id })
+    .get();
   tx.run(
-    sql`INSERT INTO badge_search (badge_id, name, summary, criteria, tags)
-        VALUES (${badgeId}, ${content.name}, ${content.summary}, ${content.criteria}, ${content.tags.join(" ")})`,
+    sql`INSERT INTO badge_search (rowid, badge_id, name, summary, criteria, tags)
+        VALUES (${entry.id}, ${badgeId}, ${content.name}, ${content.summary}, ${content.criteria}, ${content.tags.join(" ")})`,
   );
   if (content.tags.length)
     tx.insert(badgeTags)

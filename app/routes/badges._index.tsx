@@ -1,0 +1,248 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Authors, BadgeImage, Highlighted, humanise, KIND_LABELS } from "~/components/catalogue";
+import { catalogueQueryFromParams } from "~/services/catalogue-query.server";
+import { searchCatalogue } from "~/services/catalogue.server";
+import { catalogueHref } from "~/utils/catalogue-url";
+import { handle } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.query.q ? `“${data.query.q}” · Catalogue · Badge Commons` : "Catalogue · Badge Commons" },
+  { name: "description", content: "Published badge definitions, co-authored by organisations on Badge Commons." },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  return handle(() => searchCatalogue(context.services.db, catalogueQueryFromParams(params)));
+}
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function Catalogue() {
+  const data = useLoaderData<typeof loader>();
+  const { query, total } = data;
+  const location = useLocation();
+  const filtered = !!(query.q || query.tag || query.kind || query.organisation);
+  const current = { q: query.q, tag: query.tag, kind: query.kind, organisation: query.organisation };
+  return (
+    <section className="catalogue">
+      <h1>Catalogue</h1>
+      <p className="muted">Badge definitions published by organisations working together on Badge Commons.</p>
+
+      {/* Remounted on every navigation so the fields always show the current search. */}
+      <Form method="get" action="/badges" role="search" className="catalogue-search" key={location.search}>
+        <div className="field grow">
+          <label htmlFor="catalogue-q">Search badges</label>
+          <input id="catalogue-q" type="search" name="q" defaultValue={query.q} maxLength={200} placeholder="e.g. social innovation" />
+        </div>
+        <div className="field">
+          <label htmlFor="catalogue-kind">Organisation kind</label>
+          <select id="catalogue-kind" name="kind" defaultValue={query.kind ?? ""}>
+            <option value="">Any kind</option>
+            {Object.entries(KIND_LABELS).map(([kind, label]) => (
+              <option key={kind} value={kind}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {query.tag ? <input type="hidden" name="tag" value={query.tag} /> : null}
+        {query.organisation ? <input type="hidden" name="organisation" value={query.organisation} /> : null}
+        <button type="submit">Search</button>
+      </Form>
+
+      <ActiveFilters data={data} />
+
+      <p className="result-count" role="status" aria-live="polite">
+        {resultCountText(data)}
+      </p>
+
+      <div className="catalogue-layout">
+        <div>
+          {data.entries.length ? (
+            <ol className="results">
+              {data.entries.map((entry) => (
+                <li key={entry.id}>
+                  <ResultCard entry={entry} current={current} />
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <EmptyState filtered={filtered} beyondLastPage={total > 0} />
+          )}
+          <Pagination data={data} />
+        </div>
+        <Facets data={data} />
+      </div>
+    </section>
+  );
+}
+
+function resultCountText(data: Data) {
+  const n = data.total;
+  const badges = `${n.toLocaleString("en-GB")} ${n === 1 ? "badge" : "badges"}`;
+  if (!n) return "No badges found.";
+  const page = data.pageCount > 1 ? ` Page ${data.query.page} of ${data.pageCount}.` : "";
+  return `${badges}${data.query.q ? ` match “${data.query.q}”` : " found"}.${page}`;
+}
+
+function ResultCard({ entry, current }: { entry: Data["entries"][number]; current: Record<string, string | null> }) {
+  return (
+    <article className="card badge-card result">
+      <BadgeImage imageId={entry.imageId} name={entry.name} />
+      <div className="result-body">
+        <h2 className="result-title">
+          <Link to={`/badges/${entry.id}`}>{entry.highlightedName ? <Highlighted text={entry.highlightedName} /> : entry.name}</Link>{" "}
+          {entry.status === "deprecated" ? <span className="pill deprecated">Deprecated</span> : null}
+        </h2>
+        <p className="muted small">
+          {humanise(entry.achievementType)} · version {entry.versionNumber}
+        </p>
+        {entry.summary ? (
+          <p className="summary">{entry.highlightedSummary ? <Highlighted text={entry.highlightedSummary} /> : entry.summary}</p>
+        ) : null}
+        {entry.snippet ? (
+          <p className="snippet">
+            <span className="visually-hidden">From the criteria: </span>
+            <Highlighted text={entry.snippet} />
+          </p>
+        ) : null}
+        <Authors steward={entry.steward} coAuthors={entry.coAuthors} />
+        {entry.tags.length ? (
+          <ul className="tags" aria-label="Tags">
+            {entry.tags.map((tag) => (
+              <li key={tag}>
+                <Link to={catalogueHref({ ...current, tag })}>{tag}</Link>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </article>
+  );
+}
+
+function ActiveFilters({ data }: { data: Data }) {
+  const { query, organisation } = data;
+  const chips: { label: string; without: string }[] = [];
+  if (query.tag) chips.push({ label: `Tag: ${query.tag}`, without: catalogueHref({ ...query, tag: null, page: 1 }) });
+  if (query.kind)
+    chips.push({ label: `Kind: ${KIND_LABELS[query.kind] ?? query.kind}`, without: catalogueHref({ ...query, kind: null, page: 1 }) });
+  if (query.organisation)
+    chips.push({
+      label: `Organisation: ${organisation?.name ?? query.organisation}`,
+      without: catalogueHref({ ...query, organisation: null, page: 1 }),
+    });
+  if (!chips.length) return null;
+  return (
+    <ul className="active-filters" aria-label="Active filters">
+      {chips.map((c) => (
+        <li key={c.label}>
+          {c.label}{" "}
+          <Link to={c.without} className="remove-filter">
+            Remove<span className="visually-hidden"> filter {c.label}</span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function EmptyState({ filtered, beyondLastPage }: { filtered: boolean; beyondLastPage: boolean }) {
+  return (
+    <div className="card empty-state">
+      {beyondLastPage ? (
+        <p>
+          There are no more results on this page. <Link to="/badges">Back to the catalogue</Link>
+        </p>
+      ) : filtered ? (
+        <>
+          <h2>No badges match</h2>
+          <p>Try other words, or fewer filters.</p>
+          <p>
+            <Link to="/badges">Show all badges</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <h2>No badges published yet</h2>
+          <p>When organisations publish badge definitions, they appear here.</p>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Pagination({ data }: { data: Data }) {
+  const { page } = data.query;
+  if (data.pageCount <= 1) return null;
+  return (
+    <nav className="pagination" aria-label="Result pages">
+      {page > 1 ? (
+        <Link to={catalogueHref({ ...data.query, page: Math.min(page - 1, data.pageCount) })} rel="prev">
+          ← Previous
+        </Link>
+      ) : (
+        <span aria-hidden="true" />
+      )}
+      <span>
+        Page {page} of {data.pageCount}
+      </span>
+      {page < data.pageCount ? (
+        <Link to={catalogueHref({ ...data.query, page: page + 1 })} rel="next">
+          Next →
+        </Link>
+      ) : (
+        <span aria-hidden="true" />
+      )}
+    </nav>
+  );
+}
+
+function Facets({ data }: { data: Data }) {
+  const { query, facets } = data;
+  if (!facets.tags.length && !facets.kinds.length) return null;
+  return (
+    <aside className="facets" aria-labelledby="facets-heading">
+      <h2 id="facets-heading" className="visually-hidden">
+        Refine
+      </h2>
+      {facets.kinds.length ? (
+        <section>
+          <h3>Organisation kind</h3>
+          <ul className="facet-list">
+            {facets.kinds.map(({ kind, count }) => (
+              <li key={kind}>
+                <Link
+                  to={catalogueHref({ ...query, kind: query.kind === kind ? null : kind, page: 1 })}
+                  aria-current={query.kind === kind ? "true" : undefined}
+                >
+                  {KIND_LABELS[kind] ?? kind}
+                </Link>{" "}
+                <span className="count">{count}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {facets.tags.length ? (
+        <section>
+          <h3>Tags</h3>
+          <ul className="facet-list">
+            {facets.tags.map(({ tag, count }) => (
+              <li key={tag}>
+                <Link
+                  to={catalogueHref({ ...query, tag: query.tag === tag ? null : tag, page: 1 })}
+                  aria-current={query.tag === tag ? "true" : undefined}
+                >
+                  {tag}
+                </Link>{" "}
+                <span className="count">{count}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </aside>
+  );
+}

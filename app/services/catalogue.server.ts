@@ -1,0 +1,326 @@
+// The public catalogue: published and deprecated badges, searched with SQLite FTS5
+// (bm25 ranking, name weighted most), filtered by tag, organisation kind and organisation,
+// with facets. Drafts never appear: everything is read from the catalogue's read model
+// (catalogue_entries, badge_search, badge_tags), which holds published badges only.
+//
+// A search is a fixed handful of indexed queries whatever the page size: the page of ids,
+// the total, the page's cards, their authors (one query), match snippets, two facets.
+// Version JSON is never parsed for the list, and the FTS content (criteria) is read only
+// for the page's snippets.
+import { desc, eq, sql, type SQL } from "drizzle-orm";
+import type { DatabaseLike } from "../../db/client";
+import { badges, ORGANISATION_KINDS, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
+import { kindBit } from "./catalogue-index.server";
+import { MATCH_END, MATCH_START } from "../utils/highlight";
+import {
+  normaliseCatalogueQuery,
+  toFtsQuery,
+  type CatalogueQuery,
+  type CatalogueQueryInput,
+} from "./catalogue-query.server";
+import {
+  organisationsOfBadges,
+  resolveBadgeLinks,
+  type BadgeLink,
+  type OrganisationProfile,
+  type OrganisationSummary,
+} from "./catalogue-authors.server";
+import { BadgeContentSchema, type BadgeContent } from "./badge-content";
+import { NotFoundError } from "./errors";
+
+export type { BadgeLink, OrganisationProfile, OrganisationSummary } from "./catalogue-authors.server";
+
+// bm25 weights per badge_search column: badge_id (unindexed), name, summary, criteria, tags.
+const BM25 = sql.raw("bm25(badge_search, 0.0, 10.0, 4.0, 1.0, 6.0)");
+const FACET_TAGS = 24;
+
+export interface CatalogueEntry {
+  id: string;
+  uri: string;
+  status: Exclude<BadgeStatus, "draft">;
+  name: string;
+  summary: string;
+  // When searching: name and summary with matched words between MATCH_START and MATCH_END,
+  // and an excerpt of the criteria around their best match, if they match.
+  highlightedName: string | null;
+  highlightedSummary: string | null;
+  snippet: string | null;
+  imageId: string | null;
+  tags: string[];
+  achievementType: string;
+  versionNumber: number;
+  publishedAt: Date;
+  steward: OrganisationSummary;
+  coAuthors: OrganisationSummary[];
+}
+
+export interface CatalogueResult {
+  query: CatalogueQuery;
+  entries: CatalogueEntry[];
+  total: number;
+  pageCount: number;
+  // The organisation filtered on, when it exists.
+  organisation: OrganisationSummary | null;
+  facets: {
+    tags: { tag: string; count: number }[];
+    kinds: { kind: OrganisationKind; count: number }[];
+  };
+}
+
+interface Filters {
+  match: string | null; // a safe FTS5 query
+  tag: string | null;
+  kind: OrganisationKind | null;
+  organisationId: string | null;
+}
+
+type Facet = "tag" | "kind" | null;
+
+/** Conditions on the catalogue entry `e` for every filter but the text and `omit`. */
+function conditions(f: Filters, omit: Facet = null): SQL {
+  const conds: SQL[] = [sql`1`];
+  if (f.tag && omit !== "tag") conds.push(sql`e.badge_id IN (SELECT badge_id FROM badge_tags WHERE tag = ${f.tag})`);
+  if (f.kind && omit !== "kind") conds.push(sql`(e.kind_mask & ${kindBit(f.kind)}) != 0`);
+  if (f.organisationId)
+    conds.push(sql`e.badge_id IN (
+      SELECT id FROM badges WHERE steward_organisation_id = ${f.organisationId}
+      UNION ALL
+      SELECT badge_id FROM coauthors WHERE organisation_id = ${f.organisationId} AND status = 'accepted')`);
+  return sql.join(conds, sql` AND `);
+}
+
+/**
+ * The matching catalogue entries as `e`. With words, the FTS index drives and joins each
+ * hit's entry by rowid: nothing of the FTS content (criteria) is read.
+ */
+function matching(f: Filters, omit: Facet = null, join: SQL = sql``): SQL {
+  if (f.match)
+    return sql`badge_search JOIN catalogue_entries e ON e.id = badge_search.rowid ${join}
+      WHERE badge_search MATCH ${f.match} AND ${conditions(f, omit)}`;
+  return sql`catalogue_entries e ${join} WHERE ${conditions(f, omit)}`;
+}
+
+const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId);
+
+/** Entry ids of one page, best first (newest first without words). */
+function pageOfIds(db: DatabaseLike, f: Filters, limit: number, offset: number): number[] {
+  const rows = f.match
+    ? // bm25() only works in a query directly over the FTS table: rank the hits first.
+      db.all<{ id: number }>(sql`
+        WITH hits AS MATERIALIZED (
+          SELECT rowid AS rid, ${BM25} AS score FROM badge_search WHERE badge_search MATCH ${f.match}
+        )
+        SELECT e.id AS id FROM hits JOIN catalogue_entries e ON e.id = hits.rid
+        WHERE ${conditions(f)}
+        ORDER BY hits.score, e.published_at DESC, e.id DESC
+        LIMIT ${limit} OFFSET ${offset}`)
+    : db.all<{ id: number }>(sql`
+        SELECT e.id AS id FROM ${matching(f)}
+        ORDER BY e.published_at DESC, e.id DESC
+        LIMIT ${limit} OFFSET ${offset}`);
+  return rows.map((r) => r.id);
+}
+
+function countMatches(db: DatabaseLike, f: Filters): number {
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${matching(f)}`)?.n ?? 0;
+}
+
+interface CardRow {
+  id: number;
+  badgeId: string;
+  uri: string;
+  status: "published" | "deprecated";
+  versionNumber: number;
+  publishedAt: number;
+  name: string;
+  summary: string;
+  imageId: string | null;
+  tags: string;
+  achievementType: string;
+}
+
+const inList = (values: (string | number)[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+/**
+ * The cards of a page, from the narrow catalogue entries; badge status is read live.
+ * CROSS JOIN keeps the page's entries as the outer loop (not every published badge).
+ */
+function cards(db: DatabaseLike, ids: number[]): Map<number, CardRow> {
+  const rows = db.all<CardRow>(sql`
+    SELECT e.id AS id, e.badge_id AS badgeId, b.uri AS uri, b.status AS status, e.version_number AS versionNumber,
+      e.published_at AS publishedAt, e.name AS name, e.summary AS summary, e.image_id AS imageId, e.tags AS tags,
+      e.achievement_type AS achievementType
+    FROM catalogue_entries e CROSS JOIN badges b ON b.id = e.badge_id
+    WHERE e.id IN (${inList(ids)}) AND b.status IN ('published', 'deprecated')`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * For the page only: name and summary with matches marked, and an excerpt of the criteria
+ * around its best match (none when the criteria do not match).
+ */
+function snippets(db: DatabaseLike, match: string, ids: number[]) {
+  const rows = db.all<{ id: number; name: string; summary: string; criteria: string }>(sql`
+    SELECT rowid AS id,
+      highlight(badge_search, 1, ${MATCH_START}, ${MATCH_END}) AS name,
+      highlight(badge_search, 2, ${MATCH_START}, ${MATCH_END}) AS summary,
+      snippet(badge_search, 3, ${MATCH_START}, ${MATCH_END}, '…', 24) AS criteria
+    FROM badge_search
+    WHERE badge_search MATCH ${match} AND rowid IN (${inList(ids)})`);
+  return new Map(
+    rows.map((r) => [r.id, { ...r, criteria: r.criteria.includes(MATCH_START) ? r.criteria : null }]),
+  );
+}
+
+function tagFacet(db: DatabaseLike, f: Filters) {
+  // badge_tags holds exactly the tags of catalogue entries: unfiltered, count its index.
+  if (!hasFilters({ ...f, tag: null }))
+    return db.all<{ tag: string; count: number }>(sql`
+      SELECT tag, count(*) AS count FROM badge_tags GROUP BY tag ORDER BY count DESC, tag LIMIT ${FACET_TAGS}`);
+  // Filtered: walk the matching entries' own (short) tag arrays, no per-tag lookups.
+  return db.all<{ tag: string; count: number }>(sql`
+    SELECT j.value AS tag, count(*) AS count
+    FROM ${matching(f, "tag", sql`, json_each(e.tags) j`)}
+    GROUP BY j.value ORDER BY count DESC, j.value LIMIT ${FACET_TAGS}`);
+}
+
+/** Badges per organisation kind (the steward's or an accepted co-author's), in one pass. */
+function kindFacet(db: DatabaseLike, f: Filters) {
+  const sums = ORGANISATION_KINDS.map((k) => sql`coalesce(sum((e.kind_mask & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(k)}`);
+  const row = db.get<Record<OrganisationKind, number>>(sql`SELECT ${sql.join(sums, sql`, `)} FROM ${matching(f, "kind")}`);
+  return ORGANISATION_KINDS.map((kind) => ({ kind, count: row?.[kind] ?? 0 }))
+    .filter((k) => k.count > 0)
+    .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+}
+
+const summary = ({ id, uri, handle, host, name, kind, logoImageId }: OrganisationSummary): OrganisationSummary => ({
+  id, uri, handle, host, name, kind, logoImageId,
+});
+
+function findOrganisation(db: DatabaseLike, handle: string): OrganisationSummary | null {
+  const at = handle.indexOf("@", 1);
+  const [name, host] = at > 0 ? [handle.slice(0, at), handle.slice(at + 1)] : [handle.replace(/^@/, ""), null];
+  return (
+    db.get<OrganisationSummary>(sql`
+      SELECT id, uri, handle, host, name, kind, logo_image_id AS logoImageId FROM organisations
+      WHERE lower(handle) = ${name} AND ${host ? sql`lower(host) = ${host}` : sql`host IS NULL`}`) ?? null
+  );
+}
+
+/** Searches the catalogue of published (and deprecated) badges. Never throws on odd input. */
+export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | CatalogueQuery = {}): CatalogueResult {
+  const query = normaliseCatalogueQuery(input);
+  const organisation = query.organisation ? findOrganisation(db, query.organisation) : null;
+  const match = query.q ? toFtsQuery(query.q) : null;
+  const empty: CatalogueResult = {
+    query,
+    entries: [],
+    total: 0,
+    pageCount: 0,
+    organisation,
+    facets: { tags: [], kinds: [] },
+  };
+  // Words with nothing searchable in them (only punctuation or symbols) match nothing;
+  // so does an organisation that does not exist.
+  if ((query.q && !match) || (query.organisation && !organisation)) return empty;
+
+  const f: Filters = { match, tag: query.tag, kind: query.kind, organisationId: organisation?.id ?? null };
+  const ids = pageOfIds(db, f, query.pageSize, (query.page - 1) * query.pageSize);
+  const total = countMatches(db, f);
+  const result: CatalogueResult = {
+    ...empty,
+    total,
+    pageCount: Math.ceil(total / query.pageSize),
+    facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f) },
+  };
+  if (!ids.length) return result;
+
+  const byId = cards(db, ids);
+  const badgeIds = [...byId.values()].map((c) => c.badgeId);
+  const authors = organisationsOfBadges(db, badgeIds);
+  const marks = match ? snippets(db, match, ids) : null;
+  result.entries = ids.flatMap((id): CatalogueEntry[] => {
+    const c = byId.get(id);
+    const a = c && authors.get(c.badgeId);
+    if (!c || !a) return [];
+    const m = marks?.get(id);
+    return [
+      {
+        id: c.badgeId,
+        uri: c.uri,
+        status: c.status,
+        name: c.name,
+        summary: c.summary,
+        highlightedName: m?.name ?? null,
+        highlightedSummary: m?.summary ?? null,
+        snippet: m?.criteria ?? null,
+        imageId: c.imageId,
+        tags: JSON.parse(c.tags) as string[],
+        achievementType: c.achievementType,
+        versionNumber: c.versionNumber,
+        publishedAt: new Date(c.publishedAt),
+        steward: summary(a.steward),
+        coAuthors: a.coAuthors.map(summary),
+      },
+    ];
+  });
+  return result;
+}
+
+export interface VersionSummary {
+  number: number;
+  uri: string;
+  publishedAt: Date;
+  contentHash: string;
+}
+
+export interface PublicBadge {
+  id: string;
+  uri: string;
+  status: Exclude<BadgeStatus, "draft">;
+  deprecatedAt: Date | null;
+  successor: BadgeLink | null;
+  latest: VersionSummary & { content: BadgeContent };
+  // Newest first.
+  versions: VersionSummary[];
+  steward: OrganisationProfile;
+  coAuthors: OrganisationProfile[];
+  prerequisites: BadgeLink[];
+}
+
+/**
+ * What a badge's public page shows: its latest published version, who stands behind it,
+ * its versions and links. A badge never published is not public: NotFoundError.
+ */
+export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
+  const badge = db.select().from(badges).where(eq(badges.id, badgeId)).get();
+  if (!badge || badge.status === "draft" || !badge.latestVersionId) throw new NotFoundError("That badge");
+  const all = db
+    .select()
+    .from(versions)
+    .where(eq(versions.badgeId, badgeId))
+    .orderBy(desc(versions.number))
+    .all();
+  const latest = all.find((v) => v.id === badge.latestVersionId);
+  if (!latest) throw new NotFoundError("That badge");
+  const content = BadgeContentSchema.parse(latest.content);
+  const authors = organisationsOfBadges(db, [badgeId]).get(badgeId)!;
+  const version = (v: (typeof all)[number]): VersionSummary => ({
+    number: v.number,
+    uri: v.uri,
+    publishedAt: v.publishedAt,
+    contentHash: v.contentHash,
+  });
+  return {
+    id: badge.id,
+    uri: badge.uri,
+    status: badge.status,
+    deprecatedAt: badge.deprecatedAt,
+    successor: badge.successorUri ? resolveBadgeLinks(db, [badge.successorUri])[0] : null,
+    latest: { ...version(latest), content },
+    versions: all.map(version),
+    steward: authors.steward,
+    coAuthors: authors.coAuthors,
+    prerequisites: resolveBadgeLinks(db, content.prerequisites),
+  };
+}

@@ -1,0 +1,20 @@
+// Catalogue links (filters, pages), shared by the catalogue and badge pages. Client-safe.
+export interface CatalogueLinkParams {
+  q?: string | null;
+  tag?: string | null;
+  kind?: string | null;
+  organisation?: string | null;
+  page?: number | null;
+}
+
+/** `/badges?…` with empty values and page 1 left out. */
+export function catalogueHref(params: CatalogueLinkParams): string {
+  const search = new URLSearchParams();
+  if (params.q) search.set("q", params.q);
+  if (params.tag) search.set("tag", params.tag);
+  if (params.kind) search.set("kind", params.kind);
+  if (params.organisation) search.set("organisation", params.organisation);
+  if (params.page && params.page > 1) search.set("page", String(params.page));
+  const s = search.toString();
+  return s ? `/badges?${s}` : "/badges";
+}
