@@ -23,7 +23,7 @@ import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
 
-export { computeVersionHash, getVersion, listVersions, verifyVersionHash, versionHashText } from "./versions.server";
+export { computeVersionHash, getVersion, listVersions, verifyVersionHash, versionAuthors, versionHashText } from "./versions.server";
 
 export const POLICY_DESCRIPTIONS: Record<ApprovalPolicy, string> = {
   all: "Every author organisation (the steward and each co-author) must approve.",

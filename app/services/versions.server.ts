@@ -2,9 +2,9 @@
 // content hash anyone can recompute. There is deliberately no function that updates a
 // version; the next publication supersedes it instead.
 import { createHash } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { users, versions, type Version } from "../../db/schema";
+import { organisations, users, versions, type Version } from "../../db/schema";
 import { BadgeContentSchema, canonicalJson, type BadgeContent } from "./badge-content";
 import { NotFoundError } from "./errors";
 
@@ -86,4 +86,19 @@ export function getVersion(db: DatabaseLike, badgeId: string, number: number): V
     publishedByName: row.publishedByName,
     verified: verifyVersionHash(row.version),
   };
+}
+
+/** The authors a version records, by uri, with the names this instance knows them by. */
+export function versionAuthors(db: DatabaseLike, version: Pick<Version, "stewardUri" | "coauthorUris">) {
+  const uris = [version.stewardUri, ...version.coauthorUris];
+  const names = new Map(
+    db
+      .select({ uri: organisations.uri, name: organisations.name })
+      .from(organisations)
+      .where(inArray(organisations.uri, uris))
+      .all()
+      .map((o) => [o.uri, o.name]),
+  );
+  const named = (uri: string) => ({ uri, name: names.get(uri) ?? null });
+  return { steward: named(version.stewardUri), coauthors: version.coauthorUris.map(named) };
 }
