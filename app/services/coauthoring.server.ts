@@ -2,7 +2,7 @@
 // of this instance by handle; an admin of the invited organisation accepts or declines.
 // Editors of accepted co-authors may then edit the draft, and their admins approve
 // versions (see publishing.server.ts). The steward is implicit, never a `coauthors` row.
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DatabaseLike } from "../../db/client";
 import {
@@ -240,6 +240,8 @@ export function pendingCoauthorInvitationsForUser(
       and(
         eq(coauthors.status, "invited"),
         inArray(coauthors.organisationId, adminOf),
+        // A deprecated badge takes no new co-authors; its invitations wait for nothing.
+        ne(badges.status, "deprecated"),
         options.badgeId ? eq(coauthors.badgeId, options.badgeId) : undefined,
       ),
     )

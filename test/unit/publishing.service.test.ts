@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { badges, versions } from "../../db/schema";
 import { badgeAccess, createBadge, getBadge } from "../../app/services/badges.server";
-import { inviteCoauthor } from "../../app/services/coauthoring.server";
+import { acceptCoauthorInvitation, inviteCoauthor, pendingCoauthorInvitationsForUser } from "../../app/services/coauthoring.server";
 import type { ValidationError } from "../../app/services/errors";
 import {
   approvalState,
@@ -260,7 +260,12 @@ describe("approvals and publication", () => {
     it("deprecates a published badge naming a local successor; it stays in the catalogue index", () => {
       const old = publishedBadge("Social Innovation 101");
       const next = publishedBadge("Social Innovation 102");
+      inviteCoauthor(ctx, steward.admin.id, old.id, { handle: school.org.handle });
+      expect(pendingCoauthorInvitationsForUser(ctx.db, school.admin.id).map((i) => i.badgeId)).toEqual([old.id]);
       const result = deprecateBadge(ctx, steward.admin.id, old.id, { successor: ` ${next.id} ` });
+      // Invitations to a deprecated badge are no longer offered, nor can they be accepted.
+      expect(pendingCoauthorInvitationsForUser(ctx.db, school.admin.id)).toEqual([]);
+      expectDomainError(() => acceptCoauthorInvitation(ctx, school.admin.id, old.id, school.org.id), "conflict");
       expect(result).toMatchObject({ status: "deprecated", successorUri: next.uri });
       expect(result.deprecatedAt).toBeInstanceOf(Date);
       expect(ctx.recorded.at(-1)).toMatchObject({ badgeId: old.id, payload: "deprecated" });
