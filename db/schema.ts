@@ -252,7 +252,11 @@ export const versions = sqliteTable(
     uri: text("uri").notNull(),
     revisionId: text("revision_id"),
     content: text("content", { mode: "json" }).notNull(),
-    // sha256 over the canonical JSON of content + steward + co-authors.
+    // The authors as they stood when this version was published (the hash covers them,
+    // and co-authors may join or leave later): the steward's uri and co-authors' uris, sorted.
+    stewardUri: text("steward_uri").notNull().default(""),
+    coauthorUris: text("coauthor_uris", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    // sha256 over the canonical JSON of content + steward + co-authors + version number.
     contentHash: text("content_hash").notNull(),
     publishedByUserId: text("published_by_user_id").references(() => users.id, {
       onDelete: "set null",

@@ -1,0 +1,242 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormMessage } from "~/components/forms";
+import {
+  ApprovalPanel,
+  CoauthorsPanel,
+  DateTime,
+  DeprecatePanel,
+  PublishPanel,
+  VersionHistory,
+} from "~/components/publishing";
+import { badgeAccess, currentRevision, revisionContent } from "~/services/badges.server";
+import {
+  acceptCoauthorInvitation,
+  declineCoauthorInvitation,
+  inviteCoauthor,
+  listCoauthors,
+  pendingCoauthorInvitationsForUser,
+  removeCoauthor,
+} from "~/services/coauthoring.server";
+import { NotFoundError, ValidationError } from "~/services/errors";
+import {
+  approveRevision,
+  deprecateBadge,
+  describeCount,
+  listVersions,
+  publishReadiness,
+  publishVersion,
+  withdrawApproval,
+} from "~/services/publishing.server";
+import { handle, optionalUser, requireUser } from "~/utils/http.server";
+import { field, workflowAction } from "~/utils/workflow-form.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Publishing ${data?.name ?? "a badge"} · Badge Commons` },
+];
+
+const NOTICES: Record<string, string> = {
+  invited: "Invitation sent. An admin of that organisation can now accept or decline it.",
+  accepted: "Your organisation is now a co-author of this badge.",
+  declined: "Invitation declined.",
+  removed: "Co-author removed; its approvals no longer count.",
+  approved: "Approval recorded for this revision.",
+  withdrawn: "Approval withdrawn.",
+  published: "Version published.",
+  deprecated: "Badge deprecated.",
+};
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await optionalUser(request, context);
+  return handle(() => {
+    const { db, publicUrl } = context.services;
+    const access = badgeAccess(db, params.badgeId!, user?.id ?? null);
+    const badge = access.badge;
+    const invitations = user ? pendingCoauthorInvitationsForUser(db, user.id, { badgeId: badge.id }) : [];
+    // A draft exists only for its authors, and for admins of organisations invited to it.
+    if (!access.canView && invitations.length === 0) throw new NotFoundError("That badge");
+    const answerable = new Set(invitations.map((i) => i.organisationId));
+    const approverOf = new Set(access.approverFor.map((o) => o.id));
+    const readiness = publishReadiness(db, badge.id);
+    const state = readiness.approvals;
+    const versions = listVersions(db, badge.id);
+    const open = badge.status !== "deprecated";
+    const notice = new URL(request.url).searchParams.get("notice");
+    return {
+      badgeId: badge.id,
+      name: revisionContent(currentRevision(db, badge)).name,
+      status: badge.status,
+      isMember: access.authors.some((a) => a.role !== null),
+      canEdit: access.canEdit,
+      steward: { name: access.steward.name, handle: access.steward.handle },
+      coauthors: listCoauthors(db, badge.id).map((c) => ({
+        ...c,
+        invitedAt: c.invitedAt.toISOString(),
+        respondedAt: c.respondedAt?.toISOString() ?? null,
+        canRemove: open && access.isStewardAdmin,
+        canLeave: open && c.status === "accepted" && approverOf.has(c.organisationId),
+        canAnswer: open && c.status === "invited" && answerable.has(c.organisationId),
+      })),
+      canInvite: open && access.isStewardAdmin,
+      approvals: {
+        policyDescription: state.policyDescription,
+        revisionId: state.revisionId,
+        revisionNumber: state.revisionNumber,
+        met: state.met,
+        summary: describeCount(state),
+        rows: state.authors.map((a) => ({
+          organisationId: a.organisation.id,
+          name: a.organisation.name,
+          isSteward: a.isSteward,
+          approved: a.approved,
+          approvedByName: a.approvedByName,
+          approvedAt: a.approvedAt?.toISOString() ?? null,
+          canApprove: approverOf.has(a.organisation.id),
+        })),
+      },
+      publishedAs: readiness.publishedAs,
+      publish: {
+        canPublish: access.isStewardAdmin && readiness.ready,
+        reasons: [
+          ...(access.isStewardAdmin ? [] : [`Only admins of the steward, ${access.steward.name}, can publish.`]),
+          ...readiness.reasons,
+        ],
+        nextNumber: (versions[0]?.number ?? 0) + 1,
+      },
+      versions: versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() })),
+      canDeprecate: access.isStewardAdmin && badge.status === "published",
+      deprecatedAt: badge.deprecatedAt?.toISOString() ?? null,
+      successor: badge.successorUri
+        ? { href: badge.successorUri.startsWith(`${publicUrl}/`) ? badge.successorUri.slice(publicUrl.length) : badge.successorUri, uri: badge.successorUri }
+        : null,
+      notice: notice && NOTICES[notice] ? NOTICES[notice] : null,
+    };
+  });
+}
+
+const INTENTS = ["invite", "accept", "decline", "remove", "approve", "withdraw", "publish", "deprecate"] as const;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await request.formData();
+  const values = {
+    intent: field(form, "intent"),
+    handle: field(form, "handle"),
+    successor: field(form, "successor"),
+  };
+  const organisationId = field(form, "organisationId");
+  const revisionId = field(form, "revisionId");
+  const badgeId = params.badgeId!;
+  const ctx = context.services;
+  return workflowAction(values, () => {
+    const intent = INTENTS.find((i) => i === values.intent);
+    let notice: string;
+    switch (intent) {
+      case "invite":
+        inviteCoauthor(ctx, user.id, badgeId, { handle: values.handle });
+        notice = "invited";
+        break;
+      case "accept":
+        acceptCoauthorInvitation(ctx, user.id, badgeId, organisationId);
+        notice = "accepted";
+        break;
+      case "decline":
+        declineCoauthorInvitation(ctx, user.id, badgeId, organisationId);
+        notice = "declined";
+        break;
+      case "remove":
+        removeCoauthor(ctx, user.id, badgeId, organisationId);
+        notice = "removed";
+        break;
+      case "approve":
+        approveRevision(ctx, user.id, badgeId, { organisationId, revisionId });
+        notice = "approved";
+        break;
+      case "withdraw":
+        withdrawApproval(ctx, user.id, badgeId, { organisationId });
+        notice = "withdrawn";
+        break;
+      case "publish":
+        publishVersion(ctx, user.id, badgeId, { revisionId });
+        notice = "published";
+        break;
+      case "deprecate":
+        deprecateBadge(ctx, user.id, badgeId, { successor: values.successor });
+        notice = "deprecated";
+        break;
+      default:
+        throw new ValidationError("That action is not known here.");
+    }
+    // Someone who just left or declined may no longer see the draft.
+    const after = badgeAccess(ctx.db, badgeId, user.id);
+    if (!after.canView) return redirect(`/coauthor-invitations?notice=${intent === "remove" ? "left" : notice}`);
+    return redirect(`/badges/${badgeId}/publishing?notice=${notice}#${anchorFor(intent)}`);
+  });
+}
+
+function anchorFor(intent: (typeof INTENTS)[number]) {
+  if (intent === "approve" || intent === "withdraw") return "approvals-heading";
+  if (intent === "publish") return "versions-heading";
+  if (intent === "deprecate") return "main";
+  return "coauthors-heading";
+}
+
+export default function Publishing() {
+  const d = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const failed = failure && "values" in failure ? failure : null;
+  const errorsFor = (intent: string, name: string) => (failed?.values.intent === intent ? failed.fieldErrors[name] : undefined);
+  return (
+    <div className="stack publishing">
+      <p className="small row">
+        {d.canEdit ? <Link to={`/badges/${d.badgeId}/edit`}>Back to the editor</Link> : null}
+        {d.isMember ? <Link to={`/badges/${d.badgeId}/history`}>History</Link> : null}
+        {d.status !== "draft" ? <Link to={`/badges/${d.badgeId}`}>Public page</Link> : null}
+      </p>
+      <h1>
+        Publishing {d.name} <span className={`pill ${d.status}`}>{d.status}</span>
+      </h1>
+      {failed ? <FormMessage message={failed.message} /> : d.notice ? <p className="notice ok" role="status">{d.notice}</p> : null}
+      {d.status === "deprecated" ? (
+        <p className="notice warn">
+          Deprecated{d.deprecatedAt ? <> on <DateTime iso={d.deprecatedAt} /></> : null}.
+          {d.successor ? (
+            <>
+              {" "}
+              Successor: <a href={d.successor.href}>{d.successor.uri}</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      <CoauthorsPanel
+        steward={d.steward}
+        coauthors={d.coauthors}
+        canInvite={d.canInvite}
+        handleValue={failed?.values.intent === "invite" ? failed.values.handle : undefined}
+        handleErrors={errorsFor("invite", "handle")}
+      />
+      {d.status !== "deprecated" ? (
+        <>
+          <ApprovalPanel {...d.approvals} publishedAs={d.publishedAs} open />
+          {d.isMember ? (
+            <PublishPanel
+              revisionId={d.approvals.revisionId}
+              revisionNumber={d.approvals.revisionNumber}
+              nextNumber={d.publish.nextNumber}
+              canPublish={d.publish.canPublish}
+              reasons={d.publish.reasons}
+            />
+          ) : null}
+        </>
+      ) : null}
+      <VersionHistory badgeId={d.badgeId} versions={d.versions} />
+      {d.canDeprecate ? (
+        <DeprecatePanel
+          successorValue={failed?.values.intent === "deprecate" ? failed.values.successor : undefined}
+          successorErrors={errorsFor("deprecate", "successor")}
+        />
+      ) : null}
+    </div>
+  );
+}
