@@ -35,6 +35,23 @@ export interface AuthOptions {
   signInLimit: number;
 }
 
+/** Creates an account (no session): sign-up, and the demo seed. */
+export async function createAccount(db: Db, input: z.infer<typeof SignUpSchema>): Promise<SessionUser> {
+  const passwordHash = await hashPassword(input.password);
+  const id = randomUUID();
+  try {
+    db.insert(users).values({ id, email: input.email, displayName: input.displayName, passwordHash }).run();
+  } catch (e) {
+    if (String(e).includes("UNIQUE")) {
+      throw new ValidationError("That e-mail address already has an account.", {
+        email: ["That e-mail address already has an account. Sign in instead."],
+      });
+    }
+    throw e;
+  }
+  return { id, email: input.email, displayName: input.displayName };
+}
+
 export function createAuth(db: Db, options: AuthOptions) {
   const lucia = new Lucia(new DrizzleSQLiteAdapter(db, sessions, users), {
     sessionCookie: {
@@ -84,24 +101,8 @@ export function createAuth(db: Db, options: AuthOptions) {
 
     /** Creates an account and signs it in; returns the Set-Cookie header value. */
     async signUp(input: z.infer<typeof SignUpSchema>): Promise<{ user: SessionUser; cookie: string }> {
-      const passwordHash = await hashPassword(input.password);
-      const id = randomUUID();
-      try {
-        db.insert(users)
-          .values({ id, email: input.email, displayName: input.displayName, passwordHash })
-          .run();
-      } catch (e) {
-        if (String(e).includes("UNIQUE")) {
-          throw new ValidationError("That e-mail address already has an account.", {
-            email: ["That e-mail address already has an account. Sign in instead."],
-          });
-        }
-        throw e;
-      }
-      return {
-        user: { id, email: input.email, displayName: input.displayName },
-        cookie: await startSession(id),
-      };
+      const user = await createAccount(db, input);
+      return { user, cookie: await startSession(user.id) };
     },
 
     /** Checks the password, rate limited per client address and per e-mail. */

@@ -1,0 +1,222 @@
+// The demo network loaded by `npm run seed`: three organisations of different kinds
+// co-authoring "Social Innovation 101" and badges that build on it.
+import type { ApprovalPolicy, OrganisationKind, Role } from "./schema";
+import type { BadgeContent } from "../app/services/badge-content";
+
+export const DEMO_PASSWORD = "badge-commons-demo";
+
+export const ACCOUNTS = [
+  { key: "amara", email: "amara@changemakers.example", name: "Amara Okafor", about: "owner of Changemakers Network (nonprofit)" },
+  { key: "ben", email: "ben@acme.example", name: "Ben Larsen", about: "owner of Acme Ventures (business)" },
+  { key: "chen", email: "chen@northside.example", name: "Chen Wei", about: "owner of Northside School (school)" },
+  { key: "dana", email: "dana@changemakers.example", name: "Dana Ruiz", about: "editor at Changemakers Network" },
+  { key: "eli", email: "eli@acme.example", name: "Eli Novak", about: "editor at Acme Ventures" },
+  { key: "farah", email: "farah@northside.example", name: "Farah Haddad", about: "editor at Northside School" },
+  { key: "lee", email: "lee@learner.example", name: "Lee Park", about: "a learner, no organisation" },
+] as const;
+
+export const ORGANISATIONS: Array<{
+  handle: string;
+  name: string;
+  kind: OrganisationKind;
+  description: string;
+  website: string;
+  owner: string;
+  members: Array<[string, Role]>;
+}> = [
+  {
+    handle: "changemakers",
+    name: "Changemakers Network",
+    kind: "nonprofit",
+    description: "A network of social entrepreneurs and community organisers across three cities.",
+    website: "https://changemakers.example",
+    owner: "amara",
+    members: [["dana", "editor"]],
+  },
+  {
+    handle: "acme",
+    name: "Acme Ventures",
+    kind: "business",
+    description: "Impact investors who hire for social-innovation skills and co-teach social finance.",
+    website: "https://acme.example",
+    owner: "ben",
+    members: [["eli", "editor"]],
+  },
+  {
+    handle: "northside",
+    name: "Northside School",
+    kind: "school",
+    description: "A secondary school running project-based learning with local partners.",
+    website: "https://northside.example",
+    owner: "chen",
+    members: [["farah", "editor"]],
+  },
+];
+
+export interface DemoBadge {
+  key: string;
+  steward: string;
+  coauthors: string[];
+  policy: ApprovalPolicy;
+  state: "published" | "draft" | "deprecated";
+  content: Partial<BadgeContent>;
+  // When set, the first revision has this criteria and a later one the final text (history to look at).
+  firstCriteria?: string;
+  laterEdits?: Array<[string, Partial<BadgeContent>]>;
+  prerequisites?: string[];
+  // How many author organisations (steward first) approve; for drafts mid-approval.
+  approvedBy?: number;
+  secondVersion?: Partial<BadgeContent>;
+  comments?: Array<[string, string]>;
+  successor?: string;
+}
+
+const SDG = "UN Sustainable Development Goals";
+
+export const BADGES: DemoBadge[] = [
+  {
+    key: "si101",
+    steward: "changemakers",
+    coauthors: ["acme", "northside"],
+    policy: "all",
+    state: "published",
+    content: {
+      name: "Social Innovation 101",
+      summary: "Spot a social problem, understand it with the people who live it, and test a first solution.",
+      criteria:
+        "## What you do\n\n1. **Interview** at least five people affected by a problem in your community.\n2. Write a one-page *problem statement* with their words in it.\n3. Prototype one solution and test it with three of them.\n4. Reflect: what did you learn, what would you change?\n\nEvidence: the problem statement, photos or notes of the prototype, and a 300-word reflection.",
+      tags: ["social innovation", "design thinking", "community"],
+      alignments: [{ targetName: "Goal 11: Sustainable cities and communities", targetUrl: "https://sdgs.un.org/goals/goal11", targetFramework: SDG }],
+      achievementType: "MicroCredential",
+      language: "en",
+      estimatedHours: 20,
+    },
+    firstCriteria: "1. Interview people affected by a problem.\n2. Prototype a solution.",
+    laterEdits: [
+      ["eli", { summary: "Spot a social problem, understand it with the people who live it, and test a first solution that could pay its way." }],
+      ["farah", { tags: ["social innovation", "design thinking", "community", "project-based learning"] }],
+    ],
+    secondVersion: {
+      summary: "Spot a social problem, understand it with the people who live it, and test a first solution.",
+    },
+  },
+  {
+    key: "toc",
+    steward: "changemakers",
+    coauthors: ["northside"],
+    policy: "all",
+    state: "published",
+    prerequisites: ["si101"],
+    content: {
+      name: "Theory of Change",
+      summary: "Map how your activities lead to the change you want, and which assumptions must hold.",
+      criteria: "- Draw a theory of change from long-term goal back to activities.\n- Name three assumptions and how you would test them.\n- Present it to a partner and record their questions.",
+      tags: ["theory of change", "impact measurement"],
+      achievementType: "Competency",
+      estimatedHours: 12,
+    },
+  },
+  {
+    key: "finance",
+    steward: "acme",
+    coauthors: ["changemakers"],
+    policy: "majority",
+    state: "published",
+    prerequisites: ["si101"],
+    content: {
+      name: "Social Finance",
+      summary: "Build a simple financial model for a social venture and compare funding options.",
+      criteria: "1. Build a 12-month budget for a venture.\n2. Compare grants, loans, revenue and community shares for it.\n3. Pitch the mix you chose in five minutes.",
+      tags: ["social finance", "entrepreneurship"],
+      achievementType: "Badge",
+      estimatedHours: 15,
+    },
+  },
+  {
+    key: "story",
+    steward: "northside",
+    coauthors: [],
+    policy: "steward",
+    state: "published",
+    prerequisites: ["si101"],
+    content: {
+      name: "Storytelling for Change",
+      summary: "Tell the story of a social problem and its solution so that people act.",
+      criteria: "- Produce a 2-minute video or a 600-word story about a change project.\n- Test it with five people and improve it once.",
+      tags: ["storytelling", "communication"],
+      achievementType: "Badge",
+      estimatedHours: 8,
+    },
+    comments: [["farah", "Learners asked for an audio option; let's consider it for version 2."]],
+  },
+  {
+    key: "green",
+    steward: "northside",
+    coauthors: ["changemakers"],
+    policy: "all",
+    state: "published",
+    content: {
+      name: "Sustainability 101",
+      summary: "Measure a footprint, find the biggest lever, and change one habit with others.",
+      criteria: "1. Measure the carbon or waste footprint of a place you know.\n2. Find its biggest lever.\n3. Run a four-week change campaign and measure again.",
+      tags: ["sustainability", "climate action"],
+      alignments: [{ targetName: "Goal 13: Climate action", targetUrl: "https://sdgs.un.org/goals/goal13", targetFramework: SDG }],
+      achievementType: "MicroCredential",
+      estimatedHours: 18,
+    },
+  },
+  {
+    key: "greenbasics",
+    steward: "northside",
+    coauthors: [],
+    policy: "steward",
+    state: "deprecated",
+    successor: "green",
+    content: {
+      name: "Green Basics",
+      summary: "An early environmental badge, replaced by Sustainability 101.",
+      criteria: "Complete the school's recycling audit.",
+      tags: ["sustainability"],
+      achievementType: "Badge",
+      estimatedHours: 4,
+    },
+  },
+  {
+    key: "crowd",
+    steward: "acme",
+    coauthors: ["changemakers"],
+    policy: "all",
+    state: "draft",
+    prerequisites: ["finance", "story"],
+    approvedBy: 1,
+    content: {
+      name: "Crowdfunding",
+      summary: "Plan and run a small crowdfunding campaign for a community project.",
+      criteria: "1. Set a target from a real budget.\n2. Write the campaign page and three updates.\n3. Run it for two weeks and report what you raised and learned.",
+      tags: ["crowdfunding", "social finance"],
+      achievementType: "Badge",
+      estimatedHours: 25,
+    },
+    comments: [
+      ["ben", "Approved on Acme's side. Changemakers, could you check the criteria wording?"],
+      ["dana", "Looking at it this week: I'd like a line about donor data protection."],
+    ],
+  },
+  {
+    key: "lead",
+    steward: "changemakers",
+    coauthors: ["acme", "northside"],
+    policy: "majority",
+    state: "draft",
+    prerequisites: ["toc"],
+    approvedBy: 1,
+    content: {
+      name: "Leadership for Social Change",
+      summary: "Lead a small team through a change project, sharing decisions and learning from setbacks.",
+      criteria: "- Lead a team of three or more for at least six weeks.\n- Hold a retrospective and act on it.\n- Collect feedback from every team member.",
+      tags: ["leadership", "teamwork"],
+      achievementType: "Competency",
+      estimatedHours: 40,
+    },
+  },
+];
