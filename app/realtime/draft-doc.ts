@@ -27,6 +27,19 @@ export const fieldsOf = (doc: Y.Doc) => doc.getMap<unknown>("fields");
 export const alignmentsOf = (doc: Y.Doc) => doc.getArray<Y.Map<string>>("alignments");
 export const metaOf = (doc: Y.Doc) => doc.getMap<string>("meta");
 
+/**
+ * Declares every shared type with its kind. Call on a new document before applying
+ * updates: otherwise types arrive untyped and are swapped for typed ones on first use,
+ * and anything holding the first instance (transaction records, observers) misses out.
+ */
+export function defineTypes(doc: Y.Doc): Y.Doc {
+  for (const f of LIVE_TEXT_FIELDS) textOf(doc, f);
+  fieldsOf(doc);
+  alignmentsOf(doc);
+  metaOf(doc);
+  return doc;
+}
+
 const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : fallback);
 
 export function readAlignments(doc: Y.Doc): AlignmentRow[] {
@@ -39,6 +52,24 @@ export function readAlignments(doc: Y.Doc): AlignmentRow[] {
       targetUrl: str(row.get("targetUrl")),
       targetFramework: str(row.get("targetFramework")),
     }));
+}
+
+/** The fields a transaction changed (for crediting revisions to whoever typed). */
+export function touchedFields(doc: Y.Doc, transaction: Y.Transaction): Set<LiveField> {
+  const roots = new Map<Y.AbstractType<unknown>, LiveField | "fields">();
+  for (const f of LIVE_TEXT_FIELDS) roots.set(textOf(doc, f) as Y.AbstractType<unknown>, f);
+  roots.set(fieldsOf(doc) as Y.AbstractType<unknown>, "fields");
+  roots.set(alignmentsOf(doc) as Y.AbstractType<unknown>, "alignments");
+  const out = new Set<LiveField>();
+  for (const [type, keys] of transaction.changed) {
+    let root = type as Y.AbstractType<unknown>;
+    while (root._item?.parent) root = root._item.parent as Y.AbstractType<unknown>;
+    const name = roots.get(root);
+    if (name === "fields") {
+      for (const k of keys) if (k && (LIVE_MAP_FIELDS as readonly string[]).includes(k)) out.add(k as LiveField);
+    } else if (name) out.add(name);
+  }
+  return out;
 }
 
 /** What the document says, read defensively: any client may write into it. */

@@ -11,25 +11,29 @@
 //   character by character (that is what the CRDT is for).
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
+import type { Revision } from "../../db/schema";
 import type { SessionUser } from "../services/auth.server";
 import { BADGE_FIELDS, sameValue, type BadgeContent, type BadgeField } from "../services/badge-content";
 import {
   currentRevision,
   getBadge,
   getRevision,
+  requireEdit,
   revisionContent,
   saveDraft,
 } from "../services/badges.server";
 import type { ServiceContext } from "../services/context.server";
 import { isDomainError, isValidationError } from "../services/errors";
-import { parseDraftValues, valuesFromContent } from "../services/draft-values";
+import { parseDraftValues, valuesFromContent, type DraftValues } from "../services/draft-values";
 import {
+  defineTypes,
   LIVE_TEXT_FIELDS,
   metaOf,
   readValues,
   setAlignments,
   setText,
   textOf,
+  touchedFields,
   writeValues,
   fieldsOf,
   type LiveField,
@@ -46,8 +50,6 @@ export interface LiveConnection {
   organisation: string | null;
   colour: string;
   field: LiveField | null;
-  // This connection sent changes since its user's last commit.
-  dirty: boolean;
   // When edit rights were last checked.
   checkedAt: number;
 }
@@ -61,7 +63,14 @@ export interface LiveDraft {
   // The document as it stood at the base revision (text only matters).
   baseUpdate: Uint8Array;
   connections: Map<string, LiveConnection>;
+  // Who changed which fields since the last revision (by user id), to credit revisions.
+  touched: Map<string, { user: SessionUser; fields: Set<LiveField> }>;
   persistTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Updates from a connection carry it as their Yjs origin. */
+export function isConnection(origin: unknown): origin is LiveConnection {
+  return !!origin && typeof origin === "object" && "user" in origin && "id" in origin;
 }
 
 export interface LiveDraftsOptions {
@@ -103,7 +112,7 @@ export class LiveDrafts {
     const badge = getBadge(this.ctx.db, badgeId);
     const current = currentRevision(this.ctx.db, badge);
     const stored = loadStoredDraft(this.ctx.db, badgeId);
-    const doc = new Y.Doc();
+    const doc = defineTypes(new Y.Doc());
     let draft: LiveDraft;
     if (stored) {
       Y.applyUpdate(doc, stored.update, SERVER_ORIGIN);
@@ -116,6 +125,7 @@ export class LiveDrafts {
         baseRevision: base ? { id: base.id, number: base.number } : { id: current.id, number: current.number },
         baseUpdate: stored.baseUpdate,
         connections: new Map(),
+        touched: new Map(),
         persistTimer: null,
       });
       // Saved while nobody had it open: fold the newer revision in.
@@ -134,6 +144,7 @@ export class LiveDrafts {
         baseRevision: { id: current.id, number: current.number },
         baseUpdate: Y.encodeStateAsUpdate(doc),
         connections: new Map(),
+        touched: new Map(),
         persistTimer: null,
       });
       // Stored at once: a restart must find this very document, or reconnecting clients
@@ -148,6 +159,15 @@ export class LiveDrafts {
     draft.doc.on("update", (update: Uint8Array, origin: unknown) => {
       this.options.onUpdate(draft, update, origin);
       this.schedulePersist(draft);
+    });
+    draft.doc.on("afterTransaction", (transaction: Y.Transaction) => {
+      const origin = transaction.origin;
+      if (!isConnection(origin)) return;
+      const fields = touchedFields(draft.doc, transaction);
+      if (!fields.size) return;
+      const entry = draft.touched.get(origin.user.id) ?? { user: origin.user, fields: new Set<LiveField>() };
+      for (const f of fields) entry.fields.add(f);
+      draft.touched.set(origin.user.id, entry);
     });
     return draft;
   }
@@ -167,7 +187,7 @@ export class LiveDrafts {
     const changed = BADGE_FIELDS.filter((f) => !base || !sameValue(base[f], theirs[f]));
     const values = valuesFromContent(theirs);
     // Replay the text changes on the document as it was at the base revision...
-    const fork = new Y.Doc();
+    const fork = defineTypes(new Y.Doc());
     Y.applyUpdate(fork, draft.baseUpdate);
     fork.transact(() => {
       for (const f of LIVE_TEXT_FIELDS) if (changed.includes(f)) setText(textOf(fork, f), values[f]);
@@ -190,20 +210,39 @@ export class LiveDrafts {
     draft.baseRevision = { id: revision.id, number: revision.number };
   }
 
-  /** Saves the document's content as a revision by `user` (nothing if unchanged). */
+  /** Whether someone has typed changes not yet in a revision. */
+  hasPending(draft: LiveDraft, userId: string): boolean {
+    return draft.touched.has(userId);
+  }
+
+  /**
+   * Saves the document's content as a revision by `user` (nothing if unchanged). Fields
+   * that only other people changed since the last revision are first saved as revisions
+   * of theirs, so the history says who changed what; fields several people changed go to
+   * the one committing.
+   */
   commit(draft: LiveDraft, user: SessionUser): CommitReply {
     try {
       const badge = getBadge(this.ctx.db, draft.badgeId);
       let current = currentRevision(this.ctx.db, badge);
       // A revision made outside this process: take it in first.
       if (current.id !== draft.baseRevision.id) this.integrate(draft, revisionContent(current), current);
-      const values = { ...readValues(draft.doc), imageId: revisionContent(current).imageId };
-      const parsed = parseDraftValues(values, { selfUri: draft.badgeUri });
+      const doc = readValues(draft.doc);
+      // Checked before anything is written: a commit saves all of it or nothing.
+      const parsed = parseDraftValues({ ...doc, imageId: revisionContent(current).imageId }, { selfUri: draft.badgeUri });
       if (!parsed.ok) {
         return { ok: false, status: 400, message: "Not saved yet: some fields need a look.", fieldErrors: parsed.fieldErrors };
       }
+      requireEdit(this.ctx.db, draft.badgeId, user.id);
+      for (const [userId, { user: other, fields }] of [...draft.touched]) {
+        if (userId === user.id) continue;
+        const theirs = [...fields].filter((f) => ![...draft.touched].some(([id, t]) => id !== userId && t.fields.has(f)));
+        if (!theirs.length) continue;
+        const saved = this.saveLive(draft, other, current, theirs.map((f) => [f, doc[f]] as const));
+        if (saved) current = saved;
+      }
       const result = saveDraft(this.ctx, user.id, draft.badgeId, {
-        content: parsed.content,
+        content: { ...parsed.content, imageId: revisionContent(current).imageId },
         baseRevisionId: current.id,
         source: "live",
       });
@@ -212,12 +251,8 @@ export class LiveDrafts {
         return { ok: false, status: 409, message: "The draft changed meanwhile; try again." };
       }
       current = result.revision;
-      if (result.status === "saved") {
-        draft.baseRevision = { id: current.id, number: current.number };
-        draft.baseUpdate = Y.encodeStateAsUpdate(draft.doc);
-        this.schedulePersist(draft);
-      }
-      for (const c of draft.connections.values()) if (c.user.id === user.id) c.dirty = false;
+      this.rebase(draft, current);
+      draft.touched.clear();
       return { ok: true, status: result.status, revision: { id: current.id, number: current.number } };
     } catch (error) {
       if (isDomainError(error)) {
@@ -231,6 +266,30 @@ export class LiveDrafts {
       }
       throw error;
     }
+  }
+
+  /** One person's fields on top of the current revision, saved as theirs; null if not possible. */
+  private saveLive(draft: LiveDraft, user: SessionUser, current: Revision, fields: (readonly [LiveField, unknown])[]): Revision | null {
+    const values = { ...valuesFromContent(revisionContent(current)) } as Record<string, unknown>;
+    for (const [f, v] of fields) values[f] = v;
+    const parsed = parseDraftValues(values as unknown as DraftValues, { selfUri: draft.badgeUri });
+    if (!parsed.ok) return null;
+    try {
+      const result = saveDraft(this.ctx, user.id, draft.badgeId, { content: parsed.content, baseRevisionId: current.id, source: "live" });
+      return result.status === "saved" ? result.revision : null;
+    } catch (error) {
+      // They may have lost their rights meanwhile: their typing goes with the next revision.
+      if (isDomainError(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The document now stands at `revision`. */
+  private rebase(draft: LiveDraft, revision: Revision) {
+    if (draft.baseRevision.id === revision.id) return;
+    draft.baseRevision = { id: revision.id, number: revision.number };
+    draft.baseUpdate = Y.encodeStateAsUpdate(draft.doc);
+    this.schedulePersist(draft);
   }
 
   peers(draft: LiveDraft): Peer[] {

@@ -12,7 +12,7 @@ import type { ServiceContext } from "../services/context.server";
 import { isDomainError } from "../services/errors";
 import type { BadgeEvents } from "../services/events";
 import { LIVE_FIELDS, type LiveField } from "./draft-doc";
-import { LiveDrafts, type LiveConnection, type LiveDraft } from "./live-drafts.server";
+import { isConnection, LiveDrafts, type LiveConnection, type LiveDraft } from "./live-drafts.server";
 import { colourFor, EV, roomOf, toBytes, type CommitReply, type JoinReply } from "./protocol";
 
 export interface RealtimeOptions {
@@ -25,8 +25,6 @@ export interface RealtimeOptions {
   // How often a connected editor's rights are checked again while they type (ms).
   recheckRightsMs?: number;
 }
-
-const SOCKET_ORIGIN = "socket:";
 
 // A failure in one message must not take the server down with it.
 function safely<T>(fn: () => T): T | undefined {
@@ -66,7 +64,7 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
       const message = { badgeId: draft.badgeId, update };
       const room = io.to(roomOf(draft.badgeId));
       // Everyone but the sender: it has the change already.
-      if (typeof origin === "string" && origin.startsWith(SOCKET_ORIGIN)) room.except(origin.slice(SOCKET_ORIGIN.length)).emit(EV.update, message);
+      if (isConnection(origin)) room.except(origin.id).emit(EV.update, message);
       else room.emit(EV.update, message);
     },
   });
@@ -123,7 +121,7 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
       const [draft, conn] = found;
       draft.connections.delete(socket.id);
       // Typing not yet committed is saved as theirs when they go.
-      if (commitPending && conn.dirty) safely(() => drafts.commit(draft, user));
+      if (commitPending && drafts.hasPending(draft, user.id)) safely(() => drafts.commit(draft, user));
       broadcastPeers(draft);
       drafts.releaseIfIdle(draft);
     };
@@ -147,7 +145,6 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
           organisation: access.editingAs?.name ?? null,
           colour: colourFor(user.id),
           field: null,
-          dirty: false,
           checkedAt: Date.now(),
         };
         draft.connections.set(socket.id, conn);
@@ -181,8 +178,8 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
       const [draft, conn] = found;
       if (!stillEditor(draft, conn)) return;
       try {
-        Y.applyUpdate(draft.doc, update, SOCKET_ORIGIN + socket.id);
-        conn.dirty = true;
+        // The connection is the origin: it is credited, and not sent its own change back.
+        Y.applyUpdate(draft.doc, update, conn);
       } catch {
         // Not a Yjs update: this client is broken or hostile.
         socket.disconnect(true);

@@ -7,6 +7,7 @@ import { io, type Socket } from "socket.io-client";
 import * as Y from "yjs";
 import {
   addAlignmentRow,
+  defineTypes,
   alignmentsOf,
   fieldsOf,
   LIVE_TEXT_FIELDS,
@@ -179,7 +180,7 @@ export function useLiveDraft({ badgeId, enabled = true, idleCommitMs = 2000, onR
           const fresh = !d || reply.reset;
           if (fresh) {
             d?.destroy();
-            d = new Y.Doc();
+            d = defineTypes(new Y.Doc());
             docRef.current = d;
             attach(d);
           }

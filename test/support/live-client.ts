@@ -5,7 +5,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
-import { textOf, type LiveTextField } from "../../app/realtime/draft-doc";
+import { defineTypes, textOf, type LiveTextField } from "../../app/realtime/draft-doc";
 import {
   EV,
   toBytes,
@@ -73,7 +73,7 @@ export class LiveClient {
     });
     if (!reply.ok) return reply;
     let doc = have;
-    if (!doc || reply.reset) doc = new Y.Doc();
+    if (!doc || reply.reset) doc = defineTypes(new Y.Doc());
     if (this.attached !== doc) {
       const mine = doc;
       this.attached = doc;

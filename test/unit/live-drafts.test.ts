@@ -49,6 +49,27 @@ describe("live draft documents", () => {
     expect(drafts.commit(draft, admin())).toMatchObject({ ok: true, status: "unchanged" });
   });
 
+  it("credits fields only another person changed to them, in a revision of their own", () => {
+    const draft = drafts.open(draftSetup.badge.id);
+    const as = (user: ReturnType<typeof editor>, id: string) =>
+      ({ id, user, organisation: null, colour: "#000", field: null, checkedAt: Date.now() }) as const;
+    const ed = as(editor(), "c1");
+    const ad = as(admin(), "c2");
+    draft.doc.transact(() => textOf(draft.doc, "criteria").insert(0, "Plan a project."), ed);
+    draft.doc.transact(() => textOf(draft.doc, "tags").insert(0, "change"), ad);
+    // Both typed in the summary: that goes to whoever commits.
+    draft.doc.transact(() => textOf(draft.doc, "summary").insert(0, "Both "), ed);
+    draft.doc.transact(() => textOf(draft.doc, "summary").insert(5, "wrote this"), ad);
+    expect(drafts.hasPending(draft, ad.user.id)).toBe(true);
+    const reply = drafts.commit(draft, editor());
+    expect(reply).toMatchObject({ ok: true, status: "saved", revision: { number: 3 } });
+    const [mine, theirs] = listRevisions(ctx.db, editor().id, draftSetup.badge.id);
+    expect(theirs).toMatchObject({ number: 2, authorName: "Changemakers admin", changedFields: ["tags"] });
+    expect(mine).toMatchObject({ number: 3, authorName: "Changemakers editor", changedFields: ["summary", "criteria"] });
+    expect(drafts.hasPending(draft, ad.user.id)).toBe(false);
+    expect(drafts.commit(draft, admin())).toMatchObject({ ok: true, status: "unchanged" });
+  });
+
   it("refuses to commit invalid content, naming the fields, and writes nothing", () => {
     const draft = drafts.open(draftSetup.badge.id);
     textOf(draft.doc, "name").delete(0, textOf(draft.doc, "name").length);
@@ -107,6 +128,22 @@ describe("live draft documents", () => {
     expect(draft.epoch).toBe(epoch);
     expect(readValues(draft.doc)).toMatchObject({ summary: "Typed but not committed", name: "Social Innovation 102", language: "fr" });
     expect(draft.baseRevision.number).toBe(2);
+    again.closeAll();
+  });
+
+  it("credits typing that arrives over a connection into a document loaded from storage", () => {
+    const first = drafts.open(draftSetup.badge.id);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(first.doc));
+    drafts.releaseIfIdle(first);
+    const again = new LiveDrafts(ctx, { persistDelayMs: -1, onUpdate: () => {} });
+    const draft = again.open(draftSetup.badge.id);
+    const sv = Y.encodeStateVector(client);
+    textOf(client, "criteria").insert(0, "Plan.");
+    const conn = { id: "c", user: editor(), organisation: null, colour: "#000", field: null, checkedAt: 0 };
+    Y.applyUpdate(draft.doc, Y.encodeStateAsUpdate(client, sv), conn);
+    expect(again.hasPending(draft, editor().id)).toBe(true);
+    expect(again.commit(draft, editor())).toMatchObject({ ok: true, status: "saved" });
     again.closeAll();
   });
 });
