@@ -9,8 +9,8 @@ import { splitUrls } from "~/services/draft-values";
 type Errors = Record<string, string[] | undefined>;
 
 const ALIGNMENT_LABELS: Record<AlignmentKey, string> = {
-  targetName: "Target name",
-  targetUrl: "URL",
+  targetName: "Aligns to",
+  targetUrl: "Link",
   targetFramework: "Framework",
 };
 

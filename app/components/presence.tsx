@@ -41,7 +41,7 @@ export function PresenceBar({
         ) : status === "denied" ? (
           "Live editing is not available to you for this draft."
         ) : (
-          "Not connected: edit the form and save it with the button at the end."
+          "Live editing is off: edit the form and save it with the button at the end."
         )}
       </p>
       {status === "live" ? (

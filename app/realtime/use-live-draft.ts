@@ -76,7 +76,8 @@ export interface LiveDraft {
 const REMOTE = "remote";
 
 export function useLiveDraft({ badgeId, enabled = true, idleCommitMs = 2000, onRevision, onComment }: UseLiveDraftOptions): LiveDraft {
-  const [status, setStatus] = useState<LiveStatus>(enabled ? "connecting" : "offline");
+  // "offline" until the browser runs this: the server-rendered page is the plain form.
+  const [status, setStatus] = useState<LiveStatus>("offline");
   const [me, setMe] = useState<Peer | null>(null);
   const [peers, setPeers] = useState<Peer[]>([]);
   const [values, setValues] = useState<LiveValues | null>(null);

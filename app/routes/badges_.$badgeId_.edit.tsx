@@ -153,7 +153,7 @@ export default function EditBadge() {
         </p>
       </header>
       <PresenceBar status={live.status} peers={live.peers} me={live.me} save={live.save} />
-      <EditorNotice notice={loaded.notice} />
+      {failure ? null : <EditorNotice notice={loaded.notice} />}
       {conflict ? <ConflictNotice conflict={conflict} historyHref={`/badges/${loaded.badge.id}/history`} /> : failure ? <FormMessage message={failure.message} /> : null}
       <div className="two-col">
         <div className="card">
@@ -171,8 +171,8 @@ export default function EditBadge() {
         </div>
         <aside className="stack">
           <section className="card" aria-labelledby="preview-heading">
-            <h2 id="preview-heading">Criteria preview</h2>
-            <p className="muted small">As last saved (revision {loaded.revision.number}).</p>
+            <h2 id="preview-heading">Preview</h2>
+            <p className="muted small">The criteria as last saved (revision {loaded.revision.number}).</p>
             {loaded.criteriaHtml ? (
               <div className="markdown" dangerouslySetInnerHTML={{ __html: loaded.criteriaHtml }} />
             ) : (

@@ -32,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const names = Object.fromEntries(badgeNamesByUri(db, uris));
     const changes = BADGE_FIELDS.filter((f) => !sameValue(before[f], after[f])).map((field) =>
       (TEXT_FIELDS as readonly string[]).includes(field)
-        ? { field, label: FIELD_LABELS[field], kind: "lines" as const, lines: diffLines(before[field] as string, after[field] as string) }
+        ? { field, label: FIELD_LABELS[field], kind: "lines" as const, lines: textDiff(before[field] as string, after[field] as string) }
         : {
             field,
             label: FIELD_LABELS[field],
@@ -57,6 +57,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       changes,
     };
   });
+}
+
+/** A line diff in which an empty text has no lines (rather than one empty line). */
+function textDiff(before: string, after: string) {
+  if (!before) return after.split("\n").map((text) => ({ kind: "added" as const, text }));
+  if (!after) return before.split("\n").map((text) => ({ kind: "removed" as const, text }));
+  return diffLines(before, after);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

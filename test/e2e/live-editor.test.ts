@@ -16,12 +16,21 @@ describe.skipIf(e2eSkipped)("co-editing a draft in Chromium", () => {
   let ada: Page;
   let grace: Page;
   let badgeId: string;
+  // Errors in the pages (hydration mismatches, exceptions) fail the run at the end.
+  const pageErrors: string[] = [];
+  const watch = (page: Page, who: string) => {
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(`${who}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => pageErrors.push(`${who}: ${e.message}`));
+    return page;
+  };
 
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchBrowser();
-    ada = await (await browser.newContext()).newPage();
-    grace = await (await browser.newContext()).newPage();
+    ada = watch(await (await browser.newContext()).newPage(), "Ada");
+    grace = watch(await (await browser.newContext()).newPage(), "Grace");
     await signUpInBrowser(ada, server.url, "Ada", "ada@example.org");
     await signUpInBrowser(grace, server.url, "Grace", "grace@example.org");
     const id = (email: string) => server.db.select().from(users).where(eq(users.email, email)).get()!.id;
@@ -52,13 +61,13 @@ describe.skipIf(e2eSkipped)("co-editing a draft in Chromium", () => {
     await expect.poll(() => bar.textContent(), { timeout: 2000 }).toContain("Grace");
     expect(await bar.textContent()).toContain("Ada (you)");
     expect(await bar.textContent()).toContain("Acme");
-    await grace.getByLabel("Criteria", { exact: true }).focus();
+    await grace.getByLabel("Criteria").focus();
     await expect.poll(() => ada.locator(".field-peer").textContent(), { timeout: 2000 }).toBe("Grace is typing here");
   });
 
   it("shows each one's typing to the other within a second, keeping the other's caret", async () => {
-    const adaCriteria = ada.getByLabel("Criteria", { exact: true });
-    const graceCriteria = grace.getByLabel("Criteria", { exact: true });
+    const adaCriteria = ada.getByLabel("Criteria");
+    const graceCriteria = grace.getByLabel("Criteria");
     await adaCriteria.click();
     await adaCriteria.pressSequentially("Plan a project.");
     const start = Date.now();
@@ -94,5 +103,9 @@ describe.skipIf(e2eSkipped)("co-editing a draft in Chromium", () => {
     await ada.locator(".comment-body", { hasText: "Should we add <b>social finance</b>?" }).waitFor({ timeout: 2000 });
     expect(await ada.locator(".comment-body b").count()).toBe(0);
     await screenshot(ada, "editor-comment");
+  });
+
+  it("logged no errors in either page", () => {
+    expect(pageErrors).toEqual([]);
   });
 });
