@@ -7,7 +7,7 @@ import { ConflictNotice, EditorNotice } from "~/components/editor-notices";
 import { DraftForm } from "~/components/draft-form";
 import { FormMessage } from "~/components/forms";
 import { PresenceBar } from "~/components/presence";
-import type { CommentAddedMessage } from "~/realtime/protocol";
+import type { CommentAddedMessage, RevisionSavedMessage } from "~/realtime/protocol";
 import { useLiveDraft } from "~/realtime/use-live-draft";
 import { BADGE_FIELDS, FIELD_LABELS, type BadgeField } from "~/services/badge-content";
 import { currentRevision, requireEdit, revisionContent } from "~/services/badges.server";
@@ -119,10 +119,18 @@ export default function EditBadge() {
   const onComment = useCallback((m: CommentAddedMessage) => {
     setArrived((list) => (list.some((c) => c.id === m.id) ? list : [...list, m]));
   }, []);
-  const onRevision = useCallback(() => {
-    // Refresh what the server renders (preview, image, history links).
-    if (revalidator.state === "idle") revalidator.revalidate();
-  }, [revalidator]);
+  // Refresh what the server renders (preview, image): at once after a form save or a
+  // restore, at most every few seconds for live commits (many editors commit often).
+  const lastRefresh = useRef(0);
+  const onRevision = useCallback(
+    (m: RevisionSavedMessage) => {
+      if (revalidator.state !== "idle") return;
+      if (m.source === "live" && Date.now() - lastRefresh.current < 5000) return;
+      lastRefresh.current = Date.now();
+      revalidator.revalidate();
+    },
+    [revalidator],
+  );
   const live = useLiveDraft({ badgeId: loaded.badge.id, onComment, onRevision });
   const liveErrors = live.save.state === "invalid" ? live.save.fieldErrors : {};
 
