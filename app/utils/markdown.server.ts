@@ -1,37 +1,43 @@
-// Markdown written by co-authors (criteria) rendered to HTML that is safe to insert:
-// marked turns it into HTML, sanitize-html keeps only basic formatting and plain links.
+// Markdown that co-authors write (badge criteria) rendered for display. marked turns it
+// into HTML; sanitize-html then keeps only an allowlist, so raw HTML, scripts, event
+// handlers and javascript: URLs never reach a page. Links get rel="nofollow ugc noopener".
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// An instance of our own: options never leak into (or from) other users of marked.
+const markdown = new Marked({ gfm: true, breaks: false, async: false });
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
   ],
-  allowedAttributes: { a: ["href", "title", "rel"] },
+  allowedAttributes: {
+    a: ["href", "title", "rel"],
+    ol: ["start"],
+    th: ["align"],
+    td: ["align"],
+  },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
-  disallowedTagsMode: "discard",
+  // Dropped tags lose their markup but keep their text, except these whose content is code.
+  nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object"],
   transformTags: {
-    // The page already has its h1 and h2s; criteria headings sit below them.
+    // Criteria sit under the page's h1 (badge name) and an h2 ("Criteria"): their own
+    // headings start at h3.
     h1: "h3",
     h2: "h4",
     a: (tagName, attribs) => ({
       tagName,
-      attribs: {
-        ...(attribs.href ? { href: attribs.href } : {}),
-        ...(attribs.title ? { title: attribs.title } : {}),
-        rel: "nofollow ugc noopener",
-      },
+      attribs: { ...attribs, rel: "nofollow ugc noopener" },
     }),
   },
 };
 
-/** Renders co-authors' Markdown to sanitised HTML (no scripts, styles, images or raw attributes). */
+/** Markdown to sanitised HTML, safe to put in a page with dangerouslySetInnerHTML. */
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text ?? "", { async: false }) as string;
+  const html = markdown.parse(text ?? "", { async: false }) as string;
   return sanitizeHtml(html, SANITIZE);
 }

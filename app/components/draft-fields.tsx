@@ -1,0 +1,247 @@
+// Parts of the draft form with more than one input: alignment rows, prerequisites, image.
+// Each works as plain HTML form fields without JavaScript; with it, rows can be added and
+// removed, and changes go to the live document through the callbacks.
+import { useEffect, useState, type FocusEvent } from "react";
+import type { AlignmentKey } from "~/realtime/draft-doc";
+import type { AlignmentRow } from "~/services/draft-values";
+import { splitUrls } from "~/services/draft-values";
+
+type Errors = Record<string, string[] | undefined>;
+
+const ALIGNMENT_LABELS: Record<AlignmentKey, string> = {
+  targetName: "Aligns to",
+  targetUrl: "Link",
+  targetFramework: "Framework",
+};
+
+export function AlignmentRows({
+  rows,
+  errors,
+  hydrated,
+  onChange,
+  onAdd,
+  onRemove,
+}: {
+  rows: AlignmentRow[];
+  errors: Errors;
+  hydrated: boolean;
+  onChange(rowId: string, key: AlignmentKey, value: string): void;
+  onAdd(): void;
+  onRemove(rowId: string): void;
+}) {
+  return (
+    <fieldset className="field alignments" aria-describedby="alignments-hint">
+      <legend className="label">Alignments</legend>
+      <p className="hint" id="alignments-hint">
+        Frameworks, competencies or standards this badge aligns with. {hydrated ? "" : "Leave a row empty to skip it; empty a row to remove it."}
+      </p>
+      {errors.alignments ? <p className="field-error">{errors.alignments.join(" ")}</p> : null}
+      {rows.length === 0 ? <p className="muted small">No alignments yet.</p> : null}
+      {rows.map((row, i) => (
+        <div className="alignment-row" key={row.id} role="group" aria-label={`Alignment ${i + 1}`}>
+          {(["targetName", "targetUrl", "targetFramework"] as const).map((key) => {
+            const id = `alignments-${i}-${key}`;
+            const err = errors[`alignments.${i}.${key}`];
+            return (
+              <div className="alignment-cell" key={key}>
+                <label htmlFor={id} className="small">
+                  {ALIGNMENT_LABELS[key]}
+                </label>
+                <input
+                  id={id}
+                  name={`alignments.${i}.${key}`}
+                  type={key === "targetUrl" ? "url" : "text"}
+                  inputMode={key === "targetUrl" ? "url" : undefined}
+                  value={row[key]}
+                  maxLength={key === "targetUrl" ? 2000 : 200}
+                  onChange={(e) => onChange(row.id, key, e.target.value)}
+                  {...(err ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {})}
+                />
+                {err ? (
+                  <p className="field-error" id={`${id}-error`}>
+                    {err.join(" ")}
+                  </p>
+                ) : null}
+              </div>
+            );
+          })}
+          {hydrated ? (
+            <button type="button" className="secondary small" onClick={() => onRemove(row.id)}>
+              Remove<span className="visually-hidden"> alignment {i + 1}</span>
+            </button>
+          ) : null}
+        </div>
+      ))}
+      {hydrated ? (
+        <button type="button" className="secondary small" onClick={onAdd}>
+          Add an alignment
+        </button>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export interface PrerequisiteOption {
+  uri: string;
+  name: string;
+  stewardName: string;
+}
+
+export function Prerequisites({
+  value,
+  options,
+  errors,
+  onChange,
+}: {
+  value: string[];
+  options: PrerequisiteOption[];
+  errors?: string[];
+  onChange(next: string[]): void;
+}) {
+  const known = new Set(options.map((o) => o.uri));
+  const picked = value.filter((v) => known.has(v));
+  const pasted = value.filter((v) => !known.has(v));
+  const errorProps = errors?.length ? { "aria-invalid": true as const } : {};
+  return (
+    <fieldset className="field prerequisites">
+      <legend className="label">Prerequisites</legend>
+      <p className="hint">Badges a learner should hold first.</p>
+      <label htmlFor="draft-prerequisites" className="small">
+        From the catalogue {options.length ? "(hold Ctrl or ⌘ to choose several)" : ""}
+      </label>
+      {options.length ? (
+        <select
+          id="draft-prerequisites"
+          name="prerequisites"
+          multiple
+          size={Math.min(6, Math.max(3, options.length))}
+          value={picked}
+          onChange={(e) => onChange([...[...e.target.selectedOptions].map((o) => o.value), ...pasted])}
+          aria-describedby={errors?.length ? "draft-prerequisites-error" : undefined}
+          {...errorProps}
+        >
+          {options.map((o) => (
+            <option key={o.uri} value={o.uri}>
+              {o.name} — {o.stewardName}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <p className="muted small" id="draft-prerequisites">
+          No published badges in the catalogue yet.
+        </p>
+      )}
+      <label htmlFor="draft-prerequisite-urls" className="small">
+        Or paste badge URLs, one a line (badges here or on other instances)
+      </label>
+      <PastedUrls
+        urls={pasted}
+        onChange={(urls) => onChange([...picked, ...urls])}
+        aria-describedby={errors?.length ? "draft-prerequisites-error" : undefined}
+        {...errorProps}
+      />
+      {errors?.length ? (
+        <p className="field-error" id="draft-prerequisites-error">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** A list of URLs typed one a line; the text is the person's own while they type. */
+function PastedUrls({
+  urls,
+  onChange,
+  ...rest
+}: {
+  urls: string[];
+  onChange(urls: string[]): void;
+  "aria-describedby"?: string;
+  "aria-invalid"?: true;
+}) {
+  const joined = urls.join("\n");
+  const [text, setText] = useState(joined);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused && splitUrls(text).join("\n") !== joined) setText(joined);
+  }, [joined, focused, text]);
+  return (
+    <textarea
+      id="draft-prerequisite-urls"
+      name="prerequisiteUrls"
+      rows={2}
+      value={text}
+      onFocus={() => setFocused(true)}
+      onBlur={(e: FocusEvent<HTMLTextAreaElement>) => {
+        setFocused(false);
+        onChange(splitUrls(e.target.value));
+      }}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(splitUrls(e.target.value));
+      }}
+      {...rest}
+    />
+  );
+}
+
+export function ImageField({
+  imageId,
+  errors,
+  live,
+  uploading,
+  onUpload,
+  onUseGenerated,
+}: {
+  imageId: string | null;
+  errors?: string[];
+  // With live editing, a chosen file is uploaded at once instead of with the form.
+  live: boolean;
+  uploading: boolean;
+  onUpload(file: File): void;
+  onUseGenerated(): void;
+}) {
+  return (
+    <fieldset className="field image-field">
+      <legend className="label">Image</legend>
+      <p className="hint" id="draft-image-hint">
+        {imageId ? "This badge has an uploaded image." : "A generated image is used until you upload one."} PNG or SVG, at most
+        1 MiB.
+      </p>
+      <label htmlFor="draft-image" className="small">
+        Upload an image
+      </label>
+      <input
+        id="draft-image"
+        name="image"
+        type="file"
+        accept="image/png,image/svg+xml,.png,.svg"
+        aria-describedby={`draft-image-hint${errors?.length ? " draft-image-error" : ""}`}
+        {...(errors?.length ? { "aria-invalid": true as const } : {})}
+        disabled={uploading}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (live && file) onUpload(file);
+        }}
+      />
+      {uploading ? <p className="muted small">Uploading…</p> : null}
+      {imageId ? (
+        live ? (
+          <button type="button" className="secondary small" onClick={onUseGenerated} disabled={uploading}>
+            Use the generated image instead
+          </button>
+        ) : (
+          <label className="checkbox">
+            <input type="checkbox" name="removeImage" value="1" /> Use the generated image instead
+          </label>
+        )
+      ) : null}
+      {errors?.length ? (
+        <p className="field-error" id="draft-image-error">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
