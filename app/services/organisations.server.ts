@@ -71,10 +71,16 @@ export function organisationUri(publicUrl: string, handle: string) {
   return `${publicUrl}/orgs/${handle}`;
 }
 
+export interface LogoInput {
+  logo?: UploadedFile | null;
+  // Problems met while reading the upload (a file over the size cap), reported with the rest.
+  uploadErrors?: FieldErrors;
+}
+
 /** Parses input, checking an optional logo alongside so that every problem is reported at once. */
-function parseWithLogo<S extends z.ZodTypeAny>(schema: S, input: unknown, logo: UploadedFile | null | undefined): z.infer<S> {
+function parseWithLogo<S extends z.ZodTypeAny>(schema: S, input: unknown, { logo, uploadErrors = {} }: LogoInput): z.infer<S> {
   const parsed = schema.safeParse(input);
-  const fieldErrors: FieldErrors = parsed.success ? {} : (parsed.error.flatten().fieldErrors as FieldErrors);
+  const fieldErrors: FieldErrors = { ...uploadErrors, ...(parsed.success ? {} : (parsed.error.flatten().fieldErrors as FieldErrors)) };
   if (logo) {
     try {
       inspectImage(logo, "logo");
@@ -100,9 +106,9 @@ export function createOrganisation(
   ctx: ServiceContext,
   userId: string,
   input: unknown,
-  logo?: UploadedFile | null,
+  { logo, uploadErrors }: LogoInput = {},
 ): Organisation {
-  const data = parseWithLogo(CreateOrganisationSchema, input, logo);
+  const data = parseWithLogo(CreateOrganisationSchema, input, { logo, uploadErrors });
   try {
     return ctx.db.transaction((tx) => {
       const taken = tx
@@ -136,8 +142,7 @@ export function createOrganisation(
   }
 }
 
-export interface ProfileUpdateOptions {
-  logo?: UploadedFile | null;
+export interface ProfileUpdateOptions extends LogoInput {
   // Replace the logo with one drawn from the name.
   generatedLogo?: boolean;
 }
@@ -153,7 +158,7 @@ export function updateOrganisationProfile(
   return ctx.db.transaction((tx) => {
     const org = getLocalOrganisationById(tx, organisationId);
     requireRole(tx, org.id, userId, "admin");
-    const data = parseWithLogo(OrganisationProfileSchema, input, options.logo);
+    const data = parseWithLogo(OrganisationProfileSchema, input, options);
     let logoImageId = org.logoImageId;
     if (options.logo) logoImageId = storeUploadedImage(tx, options.logo, { field: "logo" }).id;
     else if (options.generatedLogo || !logoImageId) logoImageId = generateDefaultLogo(tx, data.name).id;

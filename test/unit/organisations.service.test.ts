@@ -47,7 +47,7 @@ describe("creating an organisation", () => {
 
   it("stores an uploaded logo", () => {
     const png = makePng(8, 8);
-    const org = createOrganisation(ctx, user.id, valid, { bytes: png, filename: "logo.png" });
+    const org = createOrganisation(ctx, user.id, valid, { logo: { bytes: png, filename: "logo.png" } });
     expect(Buffer.compare(getImage(ctx.db, org.logoImageId!).data, png)).toBe(0);
   });
 
@@ -61,6 +61,12 @@ describe("creating an organisation", () => {
     expect(createOrganisation(ctx, user.id, { ...valid, handle: "Change_Makers-2" }).handle).toBe("change_makers-2");
     createOrganisation(ctx, user.id, valid);
     expect(fieldErrorsOf(() => createOrganisation(ctx, makeUser(ctx.db).id, { ...valid, name: "Other" })).handle[0]).toMatch(/already taken/);
+  });
+
+  it("reports a logo refused while reading the upload together with the other fields", () => {
+    const errors = fieldErrorsOf(() => createOrganisation(ctx, user.id, { ...valid, name: "" }, { uploadErrors: { logo: ["The file is larger than 1 MiB."] } }));
+    expect(errors).toEqual({ logo: ["The file is larger than 1 MiB."], name: ["Give the organisation a name"] });
+    expect(ctx.db.select().from(organisations).all()).toHaveLength(0);
   });
 
   it("allows a local handle that a remote organisation also uses", () => {
@@ -78,8 +84,7 @@ describe("creating an organisation", () => {
   it("reports every bad field at once, the logo included, and writes nothing", () => {
     const errors = fieldErrorsOf(() =>
       createOrganisation(ctx, user.id, { handle: "ok-handle", name: "", kind: "club", description: "", website: "" }, {
-        bytes: Buffer.from("<html><script>alert(1)</script></html>"),
-        filename: "logo.png",
+        logo: { bytes: Buffer.from("<html><script>alert(1)</script></html>"), filename: "logo.png" },
       }),
     );
     expect(Object.keys(errors).sort()).toEqual(["kind", "logo", "name"]);
