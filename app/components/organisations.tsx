@@ -26,10 +26,13 @@ export function OrganisationProfileFields({
   values,
   errors,
   hasLogo,
+  retry = false,
 }: {
   values: ProfileValues;
   errors: FieldErrors;
   hasLogo: boolean;
+  // The form came back with errors: a chosen file is not kept by browsers.
+  retry?: boolean;
 }) {
   return (
     <>
@@ -59,11 +62,11 @@ export function OrganisationProfileFields({
       <Field
         id="logo"
         label="Logo"
-        hint={
+        hint={`${
           hasLogo
             ? "PNG or SVG, at most 1 MiB. Leave empty to keep the current logo."
             : "PNG or SVG, at most 1 MiB. Without one, a logo is drawn from the name."
-        }
+        }${retry ? " If you had chosen a file, choose it again." : ""}`}
         errors={errors.logo}
       >
         {(p) => <input {...p} type="file" name="logo" accept="image/png,image/svg+xml,.png,.svg" />}

@@ -38,6 +38,11 @@ export default function OrganisationPage() {
           Welcome to {org.name}! You joined as {viewerRole}.
         </div>
       ) : null}
+      {params.get("saved") ? (
+        <div className="notice ok" role="status">
+          Profile saved.
+        </div>
+      ) : null}
       <header className="org-header">
         <OrganisationLogo imageId={org.logoImageId} size={96} />
         <div>

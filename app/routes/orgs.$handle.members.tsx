@@ -33,14 +33,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("role"), userId: z.string().min(1), role: RoleSchema }),
-  z.object({ intent: z.literal("remove"), userId: z.string().min(1) }),
-  z.object({ intent: z.literal("leave") }),
-  z.object({ intent: z.literal("invite"), role: RoleSchema }),
-  z.object({ intent: z.literal("revoke"), invitationId: z.string().min(1) }),
-]);
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const ctx = context.services;
@@ -52,6 +44,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     role: String(form.get("role") ?? ""),
     invitationId: String(form.get("invitationId") ?? ""),
   };
+  // Built here, not at module level: RoleSchema comes from a server module.
+  const ActionSchema = z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("role"), userId: z.string().min(1), role: RoleSchema }),
+    z.object({ intent: z.literal("remove"), userId: z.string().min(1) }),
+    z.object({ intent: z.literal("leave") }),
+    z.object({ intent: z.literal("invite"), role: RoleSchema }),
+    z.object({ intent: z.literal("revoke"), invitationId: z.string().min(1) }),
+  ]);
   return formAction(values, () => {
     const parsed = ActionSchema.safeParse(values);
     if (!parsed.success) throw new ValidationError("Please choose what to do.", parsed.error.flatten().fieldErrors);
@@ -201,7 +201,7 @@ export default function Members() {
             An invitation link lets one signed-in person join with the role you choose. Links work once and expire after 7 days.
           </p>
           {invitationUrl ? <InvitationLink url={invitationUrl} /> : null}
-          <Form method="post" className="row">
+          <Form method="post" className="row invite-form">
             <input type="hidden" name="intent" value="invite" />
             <label htmlFor="invite-role">Role for the new member</label>
             <select id="invite-role" name="role" defaultValue="editor">

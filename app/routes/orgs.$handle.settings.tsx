@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       uploadErrors,
       generatedLogo: form.get("generatedLogo") === "on",
     });
-    return redirect(`/orgs/${org.handle}`);
+    return redirect(`/orgs/${org.handle}?saved=1`);
   });
 }
 
@@ -66,7 +66,7 @@ export default function OrganisationSettings() {
           <OrganisationLogo imageId={org.logoImageId} size={64} />
           <span className="muted small">Current logo</span>
         </div>
-        <OrganisationProfileFields values={failed?.values ?? org} errors={failed?.fieldErrors ?? {}} hasLogo={!!org.logoImageId} />
+        <OrganisationProfileFields values={failed?.values ?? org} errors={failed?.fieldErrors ?? {}} hasLogo={!!org.logoImageId} retry={!!failed} />
         <div className="field">
           <label className="checkbox">
             <input type="checkbox" name="generatedLogo" /> Replace the logo with one drawn from the name

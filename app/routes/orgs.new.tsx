@@ -3,7 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/forms";
 import { OrganisationProfileFields } from "~/components/organisations";
-import { createOrganisation, HANDLE_HINT } from "~/services/organisations.server";
+import { HANDLE_HINT } from "~/services/organisation-fields";
+import { createOrganisation } from "~/services/organisations.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 import { pickText, readUploadForm, uploadedFile } from "~/utils/uploads.server";
 
@@ -46,7 +47,7 @@ export default function NewOrganisation() {
             <input {...p} type="text" name="handle" defaultValue={values.handle} autoCapitalize="none" autoComplete="off" spellCheck={false} maxLength={30} required />
           )}
         </Field>
-        <OrganisationProfileFields values={values} errors={errors} hasLogo={false} />
+        <OrganisationProfileFields values={values} errors={errors} hasLogo={false} retry={!!failed} />
         <div className="row">
           <button type="submit" disabled={busy}>
             {busy ? "Creating…" : "Create organisation"}

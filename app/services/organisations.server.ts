@@ -19,10 +19,11 @@ import {
 import type { BadgeContent } from "./badge-content";
 import type { ServiceContext } from "./context.server";
 import { isValidationError, NotFoundError, ValidationError, type FieldErrors } from "./errors";
+import { HANDLE_HINT } from "./organisation-fields";
 import { generateDefaultLogo, inspectImage, storeUploadedImage, type UploadedFile } from "./images.server";
 import { requireRole, roleIn } from "./roles.server";
 
-export const HANDLE_HINT = "2–30 characters: lowercase letters, digits, - and _, starting with a letter or digit.";
+export { HANDLE_HINT };
 
 // Words that name pages, protocols or the instance itself, so never an organisation.
 const RESERVED_HANDLES = new Set(

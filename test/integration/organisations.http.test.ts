@@ -142,6 +142,24 @@ describe("organisations over HTTP", () => {
     expect(await reused.text()).toContain("already been used");
   });
 
+  it("edits the profile with an SVG logo, which is served sanitised", async () => {
+    const cookie = await signUp("Ivy");
+    expect((await post("/orgs/new", orgForm({ ...fields, handle: "ivy-org", name: "Ivy Org" }), { Cookie: cookie })).status).toBe(302);
+    const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><circle r="4"/></svg>`);
+    const form = orgForm({ name: "Ivy Organisation", kind: "community", description: "", website: "" });
+    form.append("logo", new Blob([new Uint8Array(svg)], { type: "image/svg+xml" }), "logo.svg");
+    const saved = await post("/orgs/ivy-org/settings", form, { Cookie: cookie });
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("location")).toBe("/orgs/ivy-org?saved=1");
+    const html = await (await get("/orgs/ivy-org")).text();
+    expect(html).toContain("Ivy Organisation");
+    expect(html).toContain("Community group");
+    const imageId = /src="\/images\/([0-9a-f-]{36})"/.exec(html)?.[1];
+    const image = await get(`/images/${imageId}`);
+    expect(image.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await image.text()).toBe('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>');
+  });
+
   it("shows the dashboard with organisations and roles", async () => {
     const cookie = await signUp("Hal");
     expect((await post("/orgs/new", orgForm({ ...fields, handle: "hal-org", name: "Hal Org" }), { Cookie: cookie })).status).toBe(302);
