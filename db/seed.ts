@@ -12,7 +12,6 @@ import { addComment } from "../app/services/comments.server";
 import { inviteCoauthor, respondToCoauthorInvitation } from "../app/services/coauthoring.server";
 import { noBadgeEvents } from "../app/services/events";
 import type { ServiceContext } from "../app/services/context.server";
-import { generateDefaultBadgeImage } from "../app/services/images.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { ACCOUNTS, BADGES, DEMO_PASSWORD, ORGANISATIONS, type DemoBadge } from "./seed-data";
@@ -75,10 +74,9 @@ function loadBadge(
     respondToCoauthorInvitation(ctx, admin, badge.id, orgs.get(handle)!, "accept");
   }
   const prerequisites = (b.prerequisites ?? []).map((key) => getBadge(ctx.db, badgeIds.get(key)!).uri);
-  const image = generateDefaultBadgeImage(ctx.db, b.content.name!, b.key);
   // The first draft is written by the steward, the rest in turns by co-authors' editors.
   const edits: Array<[string, Partial<BadgeContent>]> = [
-    [stewardAdmin, { ...b.content, imageId: image.id, prerequisites, criteria: b.firstCriteria ?? b.content.criteria }],
+    [stewardAdmin, { ...b.content, prerequisites, criteria: b.firstCriteria ?? b.content.criteria }],
     ...(b.laterEdits ?? []).map(([who, patch]) => [people.get(who)!, patch] as [string, Partial<BadgeContent>]),
   ];
   if (b.firstCriteria) edits.push([stewardAdmin, { criteria: b.content.criteria }]);

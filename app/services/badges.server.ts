@@ -30,6 +30,7 @@ import {
 } from "./badge-content";
 import type { ServiceContext } from "./context.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
+import { generateDefaultBadgeImage } from "./images.server";
 import { requireRole, roleAtLeast } from "./roles.server";
 
 export const CreateBadgeSchema = z.object({
@@ -64,7 +65,8 @@ export function createBadge(
     requireRole(tx, steward.id, userId, "editor");
     const id = randomUUID();
     const revisionId = randomUUID();
-    const content = emptyContent(input.name);
+    // Every badge has a picture from the start: a generated one until someone uploads theirs.
+    const content = { ...emptyContent(input.name), imageId: generateDefaultBadgeImage(tx, input.name, id).id };
     tx.insert(badges)
       .values({
         id,

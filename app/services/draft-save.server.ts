@@ -4,7 +4,7 @@ import type { BadgeField, FieldConflict } from "./badge-content";
 import { currentRevision, getRevision, requireEdit, revisionContent, saveDraft } from "./badges.server";
 import type { ServiceContext } from "./context.server";
 import { isDomainError, ValidationError } from "./errors";
-import { storeBadgeImage, type UploadedImage } from "./images.server";
+import { generateDefaultBadgeImage, storeBadgeImage, type UploadedImage } from "./images.server";
 import { parseDraftValues, valuesFromContent, type DraftValues } from "./draft-values";
 
 export interface DraftFormInput {
@@ -37,7 +37,9 @@ export async function saveDraftForm(
   const access = requireEdit(ctx.db, badgeId, userId);
   const base = findBase(ctx, badgeId, input.baseRevisionId);
   const baseContent = revisionContent(base);
-  const imageId = input.removeImage ? null : baseContent.imageId;
+  const imageId = input.removeImage
+    ? generateDefaultBadgeImage(ctx.db, String(input.values.name ?? baseContent.name), badgeId).id
+    : baseContent.imageId;
   const parsed = parseDraftValues({ ...input.values, imageId }, { selfUri: access.badge.uri });
   const fieldErrors = parsed.ok ? {} : { ...parsed.fieldErrors };
   if (input.image === "too-large") fieldErrors.image = [TOO_LARGE];
@@ -82,7 +84,10 @@ export async function saveDraftImage(
 ): Promise<{ status: "saved" | "unchanged"; number: number }> {
   const access = requireEdit(ctx.db, badgeId, userId);
   const base = currentRevision(ctx.db, access.badge);
-  let imageId: string | null = null;
+  // Going back to the generated picture draws it again from the badge's name.
+  let imageId: string | null = input.removeImage
+    ? generateDefaultBadgeImage(ctx.db, revisionContent(base).name, badgeId).id
+    : null;
   if (!input.removeImage) {
     if (input.image === "too-large") throw new ValidationError(TOO_LARGE, { image: [TOO_LARGE] });
     if (!input.image) throw new ValidationError("Choose a PNG or SVG file.", { image: ["Choose a PNG or SVG file."] });

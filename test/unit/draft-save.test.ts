@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
+import { getImage } from "../../app/services/images.server";
 import { currentRevision, getBadge, saveDraft } from "../../app/services/badges.server";
 import { saveDraftForm, saveDraftImage } from "../../app/services/draft-save.server";
 import { valuesFromContent } from "../../app/services/draft-values";
@@ -37,8 +38,11 @@ describe("saving the draft form and its image", () => {
 
   it("goes back to the generated image on request", async () => {
     const values = valuesFromContent(currentContent(ctx.db, setup.badge.id));
+    const before = currentContent(ctx.db, setup.badge.id).imageId;
     await saveDraftForm(ctx, setup.steward.editor.id, setup.badge.id, { values, baseRevisionId: baseId(), removeImage: true, image: null });
-    expect(currentContent(ctx.db, setup.badge.id).imageId).toBeNull();
+    const after = currentContent(ctx.db, setup.badge.id).imageId;
+    expect(after).not.toBe(before);
+    expect(getImage(ctx.db, after!).contentType).toBe("image/svg+xml");
   });
 
   it("refuses an oversized image with the other fields' errors, and an unknown base revision", async () => {
@@ -61,7 +65,9 @@ describe("saving the draft form and its image", () => {
     await expect(saveDraftImage(ctx, setup.steward.viewer.id, setup.badge.id, { image: null, removeImage: true })).rejects.toThrow(/Only editors/);
     const result = await saveDraftImage(ctx, setup.steward.editor.id, setup.badge.id, { image: null, removeImage: true });
     expect(result).toEqual({ status: "saved", number: 3 });
-    expect(currentContent(ctx.db, setup.badge.id)).toMatchObject({ imageId: null, name: "Social Innovation 101" });
+    const content = currentContent(ctx.db, setup.badge.id);
+    expect(content.name).toBe("Social Innovation 101");
+    expect(getImage(ctx.db, content.imageId!).contentType).toBe("image/svg+xml");
     expect(ctx.recorded.at(-1)).toMatchObject({ type: "revisionSaved", payload: { source: "form" } });
   });
 });
