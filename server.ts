@@ -32,13 +32,19 @@ export interface RunningServer {
 const buildPath = fileURLToPath(new URL("./build/index.js", import.meta.url));
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const env = parseEnv({ ...process.env, ...options.env } as NodeJS.ProcessEnv);
+  const source = { ...process.env, ...options.env } as NodeJS.ProcessEnv;
+  const env = parseEnv(source);
+  const app = express();
+  const http = createServer(app);
+  // Bind first: with PORT=0 (tests) the real port is known only now, and ids of local
+  // things are made from PUBLIC_URL. Nothing can reach the port before routes are mounted.
+  await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
+  const port = (http.address() as AddressInfo).port;
+  if (!source.PUBLIC_URL) env.PUBLIC_URL = `http://localhost:${port}`;
   const db = openDatabase(env.DATABASE_PATH);
   const secureCookies = env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.PUBLIC_URL.startsWith("https:");
   const auth = createAuth(db, { secureCookies, signInLimit: env.SIGNIN_RATE_LIMIT });
 
-  const app = express();
-  const http = createServer(app);
   const io = new SocketServer(http, {
     // Browsers do not apply CORS to WebSockets, so the origin is checked here.
     allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host, env.PUBLIC_URL)),
@@ -75,8 +81,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }),
   );
 
-  await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
-  const port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

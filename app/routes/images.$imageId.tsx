@@ -6,7 +6,7 @@ import { isDomainError } from "~/services/errors";
 
 const IMAGE_HEADERS = {
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-  "X-Content-Type-Options": "nosniff",
+  // X-Content-Type-Options: nosniff comes from server.ts for every response.
   "Cross-Origin-Resource-Policy": "cross-origin",
 };
 
