@@ -1,6 +1,10 @@
-// `npm run bench`: every benchmark of the foundation, figures printed. Needs `npm run build` first
-// (it is run by the npm script).
+// `npm run bench`: the foundation's benchmarks, figures printed (see docs/performance.md).
+//   npm run bench                 all of them
+//   npm run bench -- catalogue    one of them (catalogue | coediting)
 import { benchCatalogue } from "./catalogue";
+import { benchCoediting } from "./coediting";
 
 const only = process.argv[2];
+console.log(`Badge Commons benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
 if (!only || only === "catalogue") await benchCatalogue(10_000);
+if (!only || only === "coediting") await benchCoediting(50, 200);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/forms";
 import { createBadge, CreateBadgeSchema } from "~/services/badges.server";
 import { stewardCandidates } from "~/services/drafts.server";
@@ -50,6 +50,9 @@ const POLICIES = [
 
 export default function NewBadge() {
   const { organisations } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  // An organisation page links here with ?steward=<id>: preselect it when it is one of ours.
+  const preferred = organisations.find((o) => o.id === params.get("steward"))?.id;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = result && "fieldErrors" in result ? result.fieldErrors : {};
@@ -86,7 +89,7 @@ export default function NewBadge() {
           errors={errors.stewardOrganisationId}
         >
           {(p) => (
-            <select {...p} name="stewardOrganisationId" defaultValue={values?.stewardOrganisationId ?? organisations[0].id} required>
+            <select {...p} name="stewardOrganisationId" defaultValue={values?.stewardOrganisationId ?? preferred ?? organisations[0].id} required>
               {organisations.map((o) => (
                 <option key={o.id} value={o.id}>
                   {o.name}

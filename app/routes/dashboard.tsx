@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { OrganisationLogo, RolePill } from "~/components/organisations";
 import type { BadgeContent } from "~/services/badge-content";
 import { badgeAccess, listBadgesForUser } from "~/services/badges.server";
+import { pendingCoauthorInvitationsForUser } from "~/services/coauthoring.server";
 import { listOrganisationsForUser } from "~/services/organisations.server";
 import { roleAtLeast } from "~/services/roles.server";
 import { requireUser } from "~/utils/http.server";
@@ -27,10 +28,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     updatedAt: b.updatedAt,
     canEdit: badgeAccess(db, b.id, user.id).canEdit,
   }));
+  const invitations = pendingCoauthorInvitationsForUser(db, user.id).map((i) => ({
+    badgeId: i.badgeId,
+    badgeName: i.badgeName,
+    stewardName: i.stewardName,
+    organisationName: i.organisationName,
+  }));
   return {
     displayName: user.displayName,
     organisations,
     badges,
+    invitations,
     canStartBadge: organisations.some((o) => roleAtLeast(o.role, "editor")),
   };
 }
@@ -38,10 +46,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function Dashboard() {
-  const { displayName, organisations, badges, canStartBadge } = useLoaderData<typeof loader>();
+  const { displayName, organisations, badges, canStartBadge, invitations } = useLoaderData<typeof loader>();
   return (
     <section className="stack">
       <h1>Welcome, {displayName}</h1>
+      {invitations.length ? (
+        <section className="notice warn" aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading" className="small-heading">
+            {invitations.length === 1 ? "A co-authoring invitation is waiting" : `${invitations.length} co-authoring invitations are waiting`}
+          </h2>
+          <ul>
+            {invitations.map((i) => (
+              <li key={`${i.badgeId}-${i.organisationName}`}>
+                {i.stewardName} invites {i.organisationName} to co-author <strong>{i.badgeName}</strong>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link to="/coauthor-invitations">Answer invitations</Link>
+          </p>
+        </section>
+      ) : null}
       <div className="two-col">
         <section aria-labelledby="badges-heading">
           <div className="row space-between">
