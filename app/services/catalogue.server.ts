@@ -37,7 +37,7 @@ const FACET_TAGS = 24;
 export interface CatalogueEntry {
   id: string;
   uri: string;
-  status: Exclude<BadgeStatus, "draft">;
+  status: Exclude<BadgeStatus, "draft" | "withdrawn">;
   name: string;
   summary: string;
   // When searching: name and summary with matched words between MATCH_START and MATCH_END,
@@ -277,7 +277,7 @@ export interface VersionSummary {
 export interface PublicBadge {
   id: string;
   uri: string;
-  status: Exclude<BadgeStatus, "draft">;
+  status: Exclude<BadgeStatus, "draft" | "withdrawn">;
   deprecatedAt: Date | null;
   successor: BadgeLink | null;
   latest: VersionSummary & { content: BadgeContent };
@@ -294,7 +294,7 @@ export interface PublicBadge {
  */
 export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
   const badge = db.select().from(badges).where(eq(badges.id, badgeId)).get();
-  if (!badge || badge.status === "draft" || !badge.latestVersionId) throw new NotFoundError("That badge");
+  if (!badge || badge.status === "draft" || badge.status === "withdrawn" || !badge.latestVersionId) throw new NotFoundError("That badge");
   const all = db
     .select()
     .from(versions)
