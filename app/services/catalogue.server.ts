@@ -193,6 +193,25 @@ function kindFacet(db: DatabaseLike, f: Filters) {
     .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }
 
+function totals(db: DatabaseLike, f: Filters) {
+  return { total: countMatches(db, f), facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f) } };
+}
+
+// The unfiltered catalogue's count and facets are the same for every visitor and cost most
+// of the landing page's time; they are kept until the catalogue's generation counter (bumped
+// by triggers on catalogue_entries and badge_tags, migration 0005) moves. Per database, as
+// tests open many.
+const wholeCatalogue = new WeakMap<object, { generation: number; value: ReturnType<typeof totals> }>();
+
+function wholeCatalogueTotals(db: DatabaseLike) {
+  const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
+  const cached = wholeCatalogue.get(db);
+  if (cached && cached.generation === generation) return cached.value;
+  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null });
+  wholeCatalogue.set(db, { generation, value });
+  return value;
+}
+
 const summary = ({ id, uri, handle, host, name, kind, logoImageId }: OrganisationSummary): OrganisationSummary => ({
   id, uri, handle, host, name, kind, logoImageId,
 });
@@ -226,13 +245,8 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
 
   const f: Filters = { match, tag: query.tag, kind: query.kind, organisationId: organisation?.id ?? null };
   const ids = pageOfIds(db, f, query.pageSize, (query.page - 1) * query.pageSize);
-  const total = countMatches(db, f);
-  const result: CatalogueResult = {
-    ...empty,
-    total,
-    pageCount: Math.ceil(total / query.pageSize),
-    facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f) },
-  };
+  const { total, facets } = hasFilters(f) ? totals(db, f) : wholeCatalogueTotals(db);
+  const result: CatalogueResult = { ...empty, total, pageCount: Math.ceil(total / query.pageSize), facets };
   if (!ids.length) return result;
 
   const byId = cards(db, ids);

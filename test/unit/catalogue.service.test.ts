@@ -131,6 +131,21 @@ describe("catalogue search", () => {
     ]);
   });
 
+  it("keeps the whole catalogue's counts current as badges are published", () => {
+    makePublishedBadge(db, { steward: nonprofit, content: { name: "A", tags: ["impact"] } });
+    const before = searchCatalogue(db, {});
+    expect(before.total).toBe(1);
+    expect(searchCatalogue(db, {}).facets).toEqual(before.facets); // served again unchanged
+    makePublishedBadge(db, { steward: school, content: { name: "B", tags: ["impact", "design"] } });
+    const after = searchCatalogue(db, {});
+    expect(after.total).toBe(2);
+    expect(after.facets.tags).toEqual([
+      { tag: "impact", count: 2 },
+      { tag: "design", count: 1 },
+    ]);
+    expect(after.facets.kinds.map((k) => k.kind).sort()).toEqual(["nonprofit", "school"]);
+  });
+
   it("never shows drafts, and shows deprecated badges marked", () => {
     makeDraftBadge(db, nonprofit, { name: "Secret Draft Leadership", summary: "leadership" });
     makePublishedBadge(db, { steward: nonprofit, status: "deprecated", content: { name: "Old Leadership" } });
