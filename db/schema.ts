@@ -265,6 +265,9 @@ export const versions = sqliteTable(
       onDelete: "set null",
     }),
     publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    // Versions received from another instance: our checked copy of the image their content
+    // names (content.imageId is the origin's own id, and the hash covers it unchanged).
+    mirroredImageId: text("mirrored_image_id").references(() => images.id, { onDelete: "set null" }),
   },
   (t) => [
     uniqueIndex("versions_badge_number_unique").on(t.badgeId, t.number),

@@ -153,7 +153,10 @@ export function badgeAccess(db: DatabaseLike, badgeId: string, userId: string | 
   }
   const authors = rows.map((r) => ({ ...r, role: roles.get(r.organisation.id) ?? null }));
   const steward = authors[0]!;
-  const canEdit = badge.status !== "deprecated" && authors.some((a) => roleAtLeast(a.role, "editor"));
+  // Deprecated and withdrawn badges are closed; a badge stewarded on another instance is
+  // edited there, never here, even when one of our organisations co-authors it.
+  const closed = badge.status === "deprecated" || badge.status === "withdrawn" || !!steward.organisation.host;
+  const canEdit = !closed && authors.some((a) => roleAtLeast(a.role, "editor"));
   const editingAs =
     [...authors].sort((a, b) => rank(b.role) - rank(a.role)).find((a) => roleAtLeast(a.role, "editor"))
       ?.organisation ?? null;
@@ -180,9 +183,10 @@ export function requireView(db: DatabaseLike, badgeId: string, userId: string | 
 
 export function requireEdit(db: DatabaseLike, badgeId: string, userId: string): BadgeAccess {
   const access = requireView(db, badgeId, userId);
-  if (access.badge.status === "deprecated") {
-    throw new ForbiddenError("This badge is deprecated; its draft can no longer change.");
+  if (access.badge.status === "deprecated" || access.badge.status === "withdrawn") {
+    throw new ForbiddenError(`This badge is ${access.badge.status}; its draft can no longer change.`);
   }
+  if (access.steward.host) throw new ForbiddenError("This badge is stewarded on another instance; it is edited there.");
   if (!access.canEdit) {
     throw new ForbiddenError("Only editors of the steward or a co-author organisation can edit this draft.");
   }

@@ -21,13 +21,17 @@ export function kindBit(kind: OrganisationKind): number {
   return 1 << ORGANISATION_KINDS.indexOf(kind);
 }
 
+function isRemote(tx: DatabaseLike, organisationId: string): boolean {
+  return !!tx.select({ host: organisations.host }).from(organisations).where(eq(organisations.id, organisationId)).get()?.host;
+}
+
 export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
   const badge = tx.select().from(badges).where(eq(badges.id, badgeId)).get();
   const old = tx.select({ id: catalogueEntries.id }).from(catalogueEntries).where(eq(catalogueEntries.badgeId, badgeId)).get();
   if (old) tx.run(sql`DELETE FROM badge_search WHERE rowid = ${old.id}`);
   tx.delete(catalogueEntries).where(eq(catalogueEntries.badgeId, badgeId)).run();
   tx.delete(badgeTags).where(eq(badgeTags.badgeId, badgeId)).run();
-  if (!badge?.latestVersionId || badge.status === "draft") return;
+  if (!badge?.latestVersionId || badge.status === "draft" || badge.status === "withdrawn") return;
   const version = tx.select().from(versions).where(eq(versions.id, badge.latestVersionId)).get();
   if (!version) return;
   const content = BadgeContentSchema.parse(version.content);
@@ -57,7 +61,8 @@ export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
       publishedAt: version.publishedAt,
       name: content.name,
       summary: content.summary,
-      imageId: content.imageId,
+      // A remote version's content names its origin's image id; show our mirrored copy.
+      imageId: version.mirroredImageId ?? (isRemote(tx, badge.stewardOrganisationId) ? null : content.imageId),
       tags: content.tags,
       achievementType: content.achievementType,
       kindMask: kinds.reduce((mask, k) => mask | kindBit(k.kind), 0),

@@ -2,7 +2,7 @@
 // of this instance by handle; an admin of the invited organisation accepts or declines.
 // Editors of accepted co-authors may then edit the draft, and their admins approve
 // versions (see publishing.server.ts). The steward is implicit, never a `coauthors` row.
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DatabaseLike } from "../../db/client";
 import {
@@ -45,7 +45,7 @@ function requireStewardAdmin(db: DatabaseLike, badgeId: string, userId: string) 
 }
 
 function requireNotDeprecated(status: string) {
-  if (status === "deprecated") throw new ConflictError("This badge is deprecated; its co-authors no longer change.");
+  if (status === "deprecated" || status === "withdrawn") throw new ConflictError(`This badge is ${status}; its co-authors no longer change.`);
 }
 
 /** The steward's admin invites another local organisation, by handle, to co-author the badge. */
@@ -241,7 +241,7 @@ export function pendingCoauthorInvitationsForUser(
         eq(coauthors.status, "invited"),
         inArray(coauthors.organisationId, adminOf),
         // A deprecated badge takes no new co-authors; its invitations wait for nothing.
-        ne(badges.status, "deprecated"),
+        notInArray(badges.status, ["deprecated", "withdrawn"]),
         options.badgeId ? eq(coauthors.badgeId, options.badgeId) : undefined,
       ),
     )

@@ -23,7 +23,7 @@ export interface BadgeEvents {
   revisionSaved(badgeId: string, event: RevisionSavedEvent): void;
   commentAdded(badgeId: string, event: CommentAddedEvent): void;
   // Approvals, co-authors, publication or deprecation changed: open pages reload their data.
-  badgeChanged(badgeId: string, what: "approvals" | "coauthors" | "published" | "deprecated"): void;
+  badgeChanged(badgeId: string, what: "approvals" | "coauthors" | "published" | "deprecated" | "withdrawn"): void;
 }
 
 export const noBadgeEvents: BadgeEvents = {

@@ -202,7 +202,9 @@ export function publishVersion(
     const access = requireView(tx, badgeId, userId);
     if (!access.isStewardAdmin) throw new ForbiddenError("Only admins of the steward organisation can publish.");
     const badge = access.badge;
-    if (badge.status === "deprecated") throw new ConflictError("This badge is deprecated; it cannot be published again.");
+    if (badge.status === "deprecated" || badge.status === "withdrawn") {
+      throw new ConflictError(`This badge is ${badge.status}; it cannot be published again.`);
+    }
     if (input.revisionId && input.revisionId !== badge.currentRevisionId) throw new ConflictError(STALE_REVISION_MESSAGE);
     const readiness = publishReadiness(tx, badgeId);
     if (readiness.publishedAs !== null) {
@@ -275,6 +277,25 @@ export function deprecateBadge(ctx: ServiceContext, userId: string, badgeId: str
     return getBadge(tx, badgeId);
   });
   ctx.events.badgeChanged(badgeId, "deprecated");
+  return badge;
+}
+
+/**
+ * The steward's admin takes a published or deprecated badge back: it leaves the catalogue
+ * and its pages answer "withdrawn". Its versions stay in the database (endorsements and
+ * other instances named them), but are no longer shown.
+ */
+export function withdrawBadge(ctx: ServiceContext, userId: string, badgeId: string): Badge {
+  const badge = ctx.db.transaction((tx) => {
+    const access = requireView(tx, badgeId, userId);
+    if (!access.isStewardAdmin) throw new ForbiddenError("Only admins of the steward organisation can withdraw a badge.");
+    if (access.badge.status === "draft") throw new ConflictError("A draft has not been published; there is nothing to withdraw.");
+    if (access.badge.status === "withdrawn") throw new ConflictError("This badge is already withdrawn.");
+    tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badgeId)).run();
+    indexPublishedVersion(tx, badgeId);
+    return getBadge(tx, badgeId);
+  });
+  ctx.events.badgeChanged(badgeId, "withdrawn");
   return badge;
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `versions` ADD `mirrored_image_id` text REFERENCES images(id);
