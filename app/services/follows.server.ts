@@ -1,0 +1,149 @@
+// Follows between organisations across instances, by actor uri. A local organisation
+// follows a remote one (its admins ask; the remote answers Accept or Reject); remote actors
+// (organisations of other instances, Mastodon users) follow ours and are accepted at once,
+// since everything an organisation publishes is public anyway.
+import { and, desc, eq } from "drizzle-orm";
+import type { DatabaseLike } from "../../db/client";
+import { follows, organisations, remoteActors, type Follow, type Organisation } from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
+import { requireRole } from "./roles.server";
+
+function localOrganisationByUri(db: DatabaseLike, uri: string): Organisation | undefined {
+  const org = db.select().from(organisations).where(eq(organisations.uri, uri)).get();
+  return org && !org.host ? org : undefined;
+}
+
+/**
+ * A remote actor asked to follow one of our organisations. Recorded as accepted; a repeated
+ * Follow (a retry, or a new one after an Undo we missed) replaces the activity id, so the
+ * Undo that names the newest one still matches.
+ */
+export function recordIncomingFollow(db: DatabaseLike, input: { followerUri: string; followingUri: string; activityUri: string }): Follow {
+  if (!localOrganisationByUri(db, input.followingUri)) throw new NotFoundError("That organisation");
+  return db.transaction((tx) => {
+    tx.delete(follows).where(eq(follows.activityUri, input.activityUri)).run();
+    tx.insert(follows)
+      .values({ ...input, status: "accepted", acceptedAt: new Date() })
+      .onConflictDoUpdate({
+        target: [follows.followerUri, follows.followingUri],
+        set: { activityUri: input.activityUri, status: "accepted", acceptedAt: new Date() },
+      })
+      .run();
+    return getFollow(tx, input.followerUri, input.followingUri)!;
+  });
+}
+
+/** The follower takes its Follow back (Undo). Only the follower itself can; idempotent. */
+export function removeFollow(db: DatabaseLike, actorUri: string, input: { followerUri: string; followingUri: string }): boolean {
+  if (input.followerUri !== actorUri) throw new ForbiddenError("Only the follower can undo its follow.");
+  return db.delete(follows).where(and(eq(follows.followerUri, input.followerUri), eq(follows.followingUri, input.followingUri))).run().changes > 0;
+}
+
+/** An admin of a local organisation asks to follow a remote organisation: a pending follow. */
+export function requestFollow(
+  db: DatabaseLike,
+  userId: string,
+  input: { organisationId: string; followingUri: string; activityUri: string },
+): Follow {
+  requireRole(db, input.organisationId, userId, "admin");
+  const follower = db.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
+  if (!follower || follower.host) throw new NotFoundError("That organisation");
+  const target = db.select().from(organisations).where(eq(organisations.uri, input.followingUri)).get();
+  if (!target) throw new NotFoundError("The organisation to follow");
+  if (!target.host) throw new ConflictError("That organisation is on this instance; its badges are already here.");
+  return db.transaction((tx) => {
+    const existing = getFollow(tx, follower.uri, target.uri);
+    if (existing?.status === "accepted") throw new ConflictError(`${follower.name} already follows ${target.name}.`);
+    tx.insert(follows)
+      .values({ followerUri: follower.uri, followingUri: target.uri, activityUri: input.activityUri, status: "pending" })
+      .onConflictDoUpdate({
+        target: [follows.followerUri, follows.followingUri],
+        set: { activityUri: input.activityUri, status: "pending", acceptedAt: null },
+      })
+      .run();
+    return getFollow(tx, follower.uri, target.uri)!;
+  });
+}
+
+/**
+ * The followed actor answered our Follow. Only it may answer, and only a Follow we sent:
+ * the answer names the Follow by id, or (as some servers do) by follower and followed.
+ */
+export function answerFollow(
+  db: DatabaseLike,
+  actorUri: string,
+  answer: "accepted" | "rejected",
+  ref: { activityUri?: string; followerUri?: string },
+): Follow | null {
+  const follow = ref.activityUri
+    ? db.select().from(follows).where(eq(follows.activityUri, ref.activityUri)).get()
+    : ref.followerUri
+      ? getFollow(db, ref.followerUri, actorUri)
+      : undefined;
+  if (!follow) return null;
+  if (follow.followingUri !== actorUri) throw new ForbiddenError("Only the followed organisation answers a follow.");
+  if (!localOrganisationByUri(db, follow.followerUri)) return null;
+  db.update(follows)
+    .set({ status: answer, acceptedAt: answer === "accepted" ? new Date() : null })
+    .where(and(eq(follows.followerUri, follow.followerUri), eq(follows.followingUri, follow.followingUri)))
+    .run();
+  return getFollow(db, follow.followerUri, follow.followingUri)!;
+}
+
+/** An admin stops following: the row goes; the caller federates the Undo. */
+export function stopFollowing(db: DatabaseLike, userId: string, input: { organisationId: string; followingUri: string }): Follow {
+  requireRole(db, input.organisationId, userId, "admin");
+  const follower = db.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
+  if (!follower || follower.host) throw new NotFoundError("That organisation");
+  const follow = getFollow(db, follower.uri, input.followingUri);
+  if (!follow) throw new NotFoundError("That follow");
+  db.delete(follows).where(and(eq(follows.followerUri, follower.uri), eq(follows.followingUri, input.followingUri))).run();
+  return follow;
+}
+
+export function getFollow(db: DatabaseLike, followerUri: string, followingUri: string): Follow | undefined {
+  return db.select().from(follows).where(and(eq(follows.followerUri, followerUri), eq(follows.followingUri, followingUri))).get();
+}
+
+/** Back-fill progress of a followed outbox, for the progress indicator. */
+export function recordBackfillProgress(db: DatabaseLike, followerUri: string, followingUri: string, done: number, total: number | null) {
+  db.update(follows)
+    .set({ backfillDone: done, backfillTotal: total })
+    .where(and(eq(follows.followerUri, followerUri), eq(follows.followingUri, followingUri)))
+    .run();
+}
+
+export interface FollowedOrganisation {
+  follow: Follow;
+  organisation: Organisation;
+}
+
+/** Remote organisations a local organisation follows (or asked to), newest first. */
+export function listFollowing(db: DatabaseLike, organisationUri: string): FollowedOrganisation[] {
+  return db
+    .select({ follow: follows, organisation: organisations })
+    .from(follows)
+    .innerJoin(organisations, eq(organisations.uri, follows.followingUri))
+    .where(eq(follows.followerUri, organisationUri))
+    .orderBy(desc(follows.createdAt))
+    .all();
+}
+
+export interface Follower {
+  uri: string;
+  handle: string | null;
+  host: string | null;
+  name: string | null;
+  url: string | null;
+}
+
+/** Who follows a local organisation, with what we know of each. */
+export function listFollowers(db: DatabaseLike, organisationUri: string): Follower[] {
+  return db
+    .select({ uri: follows.followerUri, handle: remoteActors.handle, host: remoteActors.host, name: remoteActors.name, url: remoteActors.url })
+    .from(follows)
+    .leftJoin(remoteActors, eq(remoteActors.uri, follows.followerUri))
+    .where(and(eq(follows.followingUri, organisationUri), eq(follows.status, "accepted")))
+    .orderBy(desc(follows.createdAt))
+    .all();
+}
