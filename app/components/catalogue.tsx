@@ -58,7 +58,10 @@ export function Authors({ steward, coAuthors }: { steward: AuthorView; coAuthors
   const org = (o: AuthorView) => (
     <>
       <Link to={catalogueHref({ organisation: organisationParam(o) })}>{o.name}</Link>{" "}
-      <span className="kind">({KIND_LABELS[o.kind]?.toLowerCase() ?? o.kind})</span>
+      <span className="kind">
+        ({KIND_LABELS[o.kind]?.toLowerCase() ?? o.kind}
+        {o.host ? <> · on <span className="instance">{o.host}</span></> : null})
+      </span>
     </>
   );
   return (
