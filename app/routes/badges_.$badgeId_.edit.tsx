@@ -16,6 +16,7 @@ import { displayField } from "~/services/draft-display";
 import { saveDraftForm, saveDraftImage } from "~/services/draft-save.server";
 import { valuesFromContent, valuesFromForm } from "~/services/draft-values";
 import { badgeNamesByUri, prerequisiteOptions } from "~/services/drafts.server";
+import { imageSource } from "~/services/images.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 import { readDraftForm } from "~/utils/draft-form.server";
 import { renderMarkdown } from "~/utils/markdown.server";
@@ -37,13 +38,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       editingAs: access.editingAs?.name ?? null,
       revision: { id: current.id, number: current.number },
       values: valuesFromContent(content),
-      imageId: content.imageId,
+      image: content.imageId ? currentImage(db, content.imageId) : null,
       criteriaHtml: renderMarkdown(content.criteria),
       prerequisiteOptions: prerequisiteOptions(db, { excludeBadgeId: access.badge.id, include: content.prerequisites }),
       comments: listComments(db, user.id, access.badge.id).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
       notice: noticeFrom(new URL(request.url).searchParams),
     };
   });
+}
+
+function currentImage(db: Parameters<typeof imageSource>[0], id: string) {
+  const source = imageSource(db, id);
+  return source ? { id, source } : null;
 }
 
 function noticeFrom(params: URLSearchParams) {
@@ -172,7 +178,7 @@ export default function EditBadge() {
             baseRevisionId={typed?.baseRevisionId ?? loaded.revision.id}
             errors={{ ...liveErrors, ...errors }}
             prerequisiteOptions={loaded.prerequisiteOptions}
-            imageId={loaded.imageId}
+            image={loaded.image}
             live={live}
             busy={busy}
           />
