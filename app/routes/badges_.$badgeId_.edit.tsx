@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Comments, mergeComments, type CommentItem } from "~/components/comments";
 import { ConflictNotice, EditorNotice } from "~/components/editor-notices";
 import { DraftForm } from "~/components/draft-form";
 import { FormMessage } from "~/components/forms";
 import { PresenceBar } from "~/components/presence";
 import type { CommentAddedMessage, RevisionSavedMessage } from "~/realtime/protocol";
+import { PAGE_REFRESH_MS, throttle } from "~/realtime/throttle";
 import { useLiveDraft } from "~/realtime/use-live-draft";
 import { BADGE_FIELDS, FIELD_LABELS, type BadgeField } from "~/services/badge-content";
 import { currentRevision, requireEdit, revisionContent } from "~/services/badges.server";
@@ -126,17 +127,13 @@ export default function EditBadge() {
     setArrived((list) => (list.some((c) => c.id === m.id) ? list : [...list, m]));
   }, []);
   // Refresh what the server renders (preview, image): at once after a form save or a
-  // restore, at most every few seconds for live commits (many editors commit often).
-  const lastRefresh = useRef(0);
-  const onRevision = useCallback(
-    (m: RevisionSavedMessage) => {
-      if (revalidator.state !== "idle") return;
-      if (m.source === "live" && Date.now() - lastRefresh.current < 5000) return;
-      lastRefresh.current = Date.now();
-      revalidator.revalidate();
-    },
-    [revalidator],
-  );
+  // restore, at most every few seconds for live commits (many editors commit often), and
+  // always after the last of them.
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  const refresh = useMemo(() => throttle(() => revalidate.current(), PAGE_REFRESH_MS), []);
+  useEffect(() => () => refresh.cancel(), [refresh]);
+  const onRevision = useCallback((m: RevisionSavedMessage) => (m.source === "live" ? refresh.request() : refresh.flush()), [refresh]);
   const live = useLiveDraft({ badgeId: loaded.badge.id, onComment, onRevision });
   const liveErrors = live.save.state === "invalid" ? live.save.fieldErrors : {};
 
