@@ -15,6 +15,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import "./context";
+import { SectionLink } from "~/components/site-nav";
 import stylesHref from "./styles.css";
 
 export const links: LinksFunction = () => [
@@ -51,15 +52,15 @@ function Layout({ children }: { children: ReactNode }) {
             </Link>
             <ul className="nav-links">
               <li>
-                <NavLink to="/badges">Catalogue</NavLink>
+                <SectionLink section="catalogue">Catalogue</SectionLink>
               </li>
               {user ? (
                 <>
                   <li>
-                    <NavLink to="/dashboard">My work</NavLink>
+                    <SectionLink section="work">My work</SectionLink>
                   </li>
                   <li>
-                    <NavLink to="/orgs">Organisations</NavLink>
+                    <SectionLink section="organisations">Organisations</SectionLink>
                   </li>
                   <li>
                     <Form method="post" action="/signout">

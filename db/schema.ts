@@ -116,10 +116,15 @@ export const invitations = sqliteTable("invitations", {
 });
 export type Invitation = typeof invitations.$inferSelect;
 
+export const IMAGE_SOURCES = ["uploaded", "generated"] as const;
+export type ImageSource = (typeof IMAGE_SOURCES)[number];
+
 // Uploaded or generated pictures (logos, badge images). SVGs are stored sanitised.
 export const images = sqliteTable("images", {
   id: text("id").primaryKey(),
   contentType: text("content_type", { enum: ["image/png", "image/svg+xml"] }).notNull(),
+  // "generated": drawn by default-images.server.ts from a name; "uploaded": someone's file.
+  source: text("source", { enum: IMAGE_SOURCES }).notNull().default("uploaded"),
   data: blob("data", { mode: "buffer" }).notNull(),
   sha256: text("sha256").notNull(),
   createdAt: createdAt(),

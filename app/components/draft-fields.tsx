@@ -186,15 +186,27 @@ function PastedUrls({
   );
 }
 
+export interface CurrentImage {
+  id: string;
+  // From the image row: drawn from the badge's name, or someone's file.
+  source: "generated" | "uploaded";
+}
+
+const IMAGE_HINTS = {
+  generated: "This image was generated from the badge's name. Upload your own to replace it.",
+  uploaded: "This image was uploaded. Upload another to replace it, or go back to a generated one.",
+  none: "This badge has no image yet.",
+};
+
 export function ImageField({
-  imageId,
+  image,
   errors,
   live,
   uploading,
   onUpload,
   onUseGenerated,
 }: {
-  imageId: string | null;
+  image: CurrentImage | null;
   errors?: string[];
   // With live editing, a chosen file is uploaded at once instead of with the form.
   live: boolean;
@@ -202,13 +214,27 @@ export function ImageField({
   onUpload(file: File): void;
   onUseGenerated(): void;
 }) {
+  const source = image?.source ?? "none";
+  const generatedLabel = image ? "Use the generated image instead" : "Use a generated image";
   return (
     <fieldset className="field image-field">
       <legend className="label">Image</legend>
-      <p className="hint" id="draft-image-hint">
-        {imageId ? "This badge has an uploaded image." : "A generated image is used until you upload one."} PNG or SVG, at most
-        1 MiB.
-      </p>
+      <div className="image-current">
+        {image ? (
+          <img
+            className="badge-image"
+            src={`/images/${encodeURIComponent(image.id)}`}
+            alt={`Current image (${image.source})`}
+            width={72}
+            height={72}
+          />
+        ) : (
+          <span className="badge-placeholder" aria-hidden="true" />
+        )}
+        <p className="hint" id="draft-image-hint" data-image-source={source}>
+          {IMAGE_HINTS[source]} PNG or SVG, at most 1 MiB.
+        </p>
+      </div>
       <label htmlFor="draft-image" className="small">
         Upload an image
       </label>
@@ -226,14 +252,15 @@ export function ImageField({
         }}
       />
       {uploading ? <p className="muted small">Uploading…</p> : null}
-      {imageId ? (
+      {/* Going back to a generated image only makes sense when the current one is not. */}
+      {source !== "generated" ? (
         live ? (
           <button type="button" className="secondary small" onClick={onUseGenerated} disabled={uploading}>
-            Use the generated image instead
+            {generatedLabel}
           </button>
         ) : (
           <label className="checkbox">
-            <input type="checkbox" name="removeImage" value="1" /> Use the generated image instead
+            <input type="checkbox" name="removeImage" value="1" /> {generatedLabel}
           </label>
         )
       ) : null}

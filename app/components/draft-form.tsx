@@ -5,7 +5,7 @@
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Field } from "~/components/forms";
-import { AlignmentRows, ImageField, Prerequisites, type PrerequisiteOption } from "~/components/draft-fields";
+import { AlignmentRows, ImageField, Prerequisites, type CurrentImage, type PrerequisiteOption } from "~/components/draft-fields";
 import { FieldPeers } from "~/components/presence";
 import type { LiveField, LiveMapField, LiveValues } from "~/realtime/draft-doc";
 import type { LiveDraft } from "~/realtime/use-live-draft";
@@ -20,14 +20,14 @@ export interface DraftFormProps {
   baseRevisionId: string;
   errors: Errors;
   prerequisiteOptions: PrerequisiteOption[];
-  imageId: string | null;
+  image: CurrentImage | null;
   live: LiveDraft;
   busy: boolean;
 }
 
 const typeLabel = (t: string) => t.replace(/([a-z])([A-Z])/g, "$1 $2");
 
-export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisiteOptions, imageId, live, busy }: DraftFormProps) {
+export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisiteOptions, image, live, busy }: DraftFormProps) {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   // Text boxes are left to the browser (and the live binding); the rest is React state,
@@ -48,8 +48,8 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
   const focus = (field: LiveField | null) => () => live.focusField(field);
   const peers = (field: LiveField) => <FieldPeers peers={live.peers} field={field} me={live.me} />;
 
-  const image = useFetcher<{ ok?: boolean; fieldErrors?: Errors }>();
-  const imageErrors = image.data && image.data.ok === false ? image.data.fieldErrors?.image : errors.image;
+  const upload = useFetcher<{ ok?: boolean; fieldErrors?: Errors }>();
+  const imageErrors = upload.data && upload.data.ok === false ? upload.data.fieldErrors?.image : errors.image;
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     if (isLive) {
@@ -104,18 +104,18 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
       </div>
 
       <ImageField
-        imageId={imageId}
+        image={image}
         errors={imageErrors}
         live={isLive}
-        uploading={image.state !== "idle"}
+        uploading={upload.state !== "idle"}
         onUpload={(file) => {
           const fd = new FormData();
           fd.set("intent", "image");
           fd.set("image", file);
-          image.submit(fd, { method: "post", encType: "multipart/form-data", action: `/badges/${badgeId}/edit` });
+          upload.submit(fd, { method: "post", encType: "multipart/form-data", action: `/badges/${badgeId}/edit` });
         }}
         onUseGenerated={() =>
-          image.submit({ intent: "image", removeImage: "1" }, { method: "post", action: `/badges/${badgeId}/edit` })
+          upload.submit({ intent: "image", removeImage: "1" }, { method: "post", action: `/badges/${badgeId}/edit` })
         }
       />
 

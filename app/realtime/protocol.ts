@@ -7,6 +7,9 @@
 //   draft:presence {badgeId, field}                  where this editor is typing (null: nowhere)
 //   draft:commit   {badgeId}                         ack CommitReply: save the document as a revision
 //   draft:leave    {badgeId}
+//   badge:watch    {badgeId}                         ack WatchReply: follow the badge's changes without
+//                                                    editing (publishing page; needs the right to see it)
+//   badge:unwatch  {badgeId}
 // Server -> client (to everyone in the badge's room):
 //   draft:update     {badgeId, update}               others' Yjs updates (never echoed to the sender)
 //   presence:update  {badgeId, peers}                everyone in the draft, on any change
@@ -14,8 +17,12 @@
 //   comment:added    {badgeId, ...CommentAddedEvent}
 //   badge:changed    {badgeId, what}
 //   draft:closed     {badgeId, reason}               this connection was put out (rights taken away)
+// Server -> client (to the badge's watchers, a room of their own):
+//   badge:changed    {badgeId, what}                 what: "revision" for a saved revision, or as above.
+//                                                    Watchers get only this notice, never content: the
+//                                                    page reloads its data, where rights are checked.
 // The handshake is authenticated by the session cookie; a connection without one is refused.
-import type { CommentAddedEvent, RevisionSavedEvent } from "../services/events";
+import type { BadgeEvents, CommentAddedEvent, RevisionSavedEvent } from "../services/events";
 import type { LiveField } from "./draft-doc";
 
 export const EV = {
@@ -29,9 +36,12 @@ export const EV = {
   commentAdded: "comment:added",
   badgeChanged: "badge:changed",
   closed: "draft:closed",
+  watch: "badge:watch",
+  unwatch: "badge:unwatch",
 } as const;
 
 export const roomOf = (badgeId: string) => `badge:${badgeId}`;
+export const watchRoomOf = (badgeId: string) => `watch:${badgeId}`;
 
 export interface Peer {
   // One per open connection (a person with two tabs appears once per tab).
@@ -89,6 +99,15 @@ export interface PeersMessage {
 export type CommitReply =
   | { ok: true; status: "saved" | "unchanged"; revision: RevisionRef }
   | { ok: false; status: 400 | 401 | 403 | 404 | 409 | 500; message: string; fieldErrors?: Record<string, string[]> };
+
+export type WatchReply = { ok: true } | { ok: false; status: 400 | 404 | 500; message: string };
+
+export type BadgeChange = Parameters<BadgeEvents["badgeChanged"]>[1] | "revision";
+
+export interface BadgeChangedMessage {
+  badgeId: string;
+  what: BadgeChange;
+}
 
 export type RevisionSavedMessage = RevisionSavedEvent & { badgeId: string };
 export type CommentAddedMessage = CommentAddedEvent & { badgeId: string };

@@ -8,12 +8,13 @@ import type { Db } from "../../db/client";
 import type { Auth, SessionUser } from "../services/auth.server";
 import { BadgeContentSchema } from "../services/badge-content";
 import { badgeAccess } from "../services/badges.server";
+import { requirePublishingView } from "../services/coauthoring.server";
 import type { ServiceContext } from "../services/context.server";
 import { isDomainError } from "../services/errors";
 import type { BadgeEvents } from "../services/events";
 import { LIVE_FIELDS, type LiveField } from "./draft-doc";
 import { isConnection, LiveDrafts, type LiveConnection, type LiveDraft } from "./live-drafts.server";
-import { colourFor, EV, roomOf, toBytes, type CommitReply, type JoinReply } from "./protocol";
+import { colourFor, EV, roomOf, toBytes, watchRoomOf, type BadgeChangedMessage, type CommitReply, type JoinReply, type WatchReply } from "./protocol";
 
 export interface RealtimeOptions {
   io: SocketServer;
@@ -48,14 +49,18 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
         if (content.success) safely(() => drafts.integrate(draft, content.data, { id: event.revisionId, number: event.number }));
       }
       io.to(roomOf(badgeId)).emit(EV.revisionSaved, { badgeId, ...event });
+      notifyWatchers(badgeId, "revision");
     },
     commentAdded(badgeId, event) {
       io.to(roomOf(badgeId)).emit(EV.commentAdded, { badgeId, ...event });
     },
     badgeChanged(badgeId, what) {
       io.to(roomOf(badgeId)).emit(EV.badgeChanged, { badgeId, what });
+      notifyWatchers(badgeId, what);
     },
   };
+  const notifyWatchers = (badgeId: string, what: BadgeChangedMessage["what"]) =>
+    io.to(watchRoomOf(badgeId)).emit(EV.badgeChanged, { badgeId, what } satisfies BadgeChangedMessage);
   const ctx: ServiceContext = { db, publicUrl, events };
 
   const drafts = new LiveDrafts(ctx, {
@@ -201,6 +206,26 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
       const found = connection(message?.badgeId);
       if (!found || closed) return ack({ ok: false, status: 400, message: "Join the draft first." });
       ack(safely(() => drafts.commit(found[0], user)) ?? { ok: false, status: 500, message: "Saving failed; try again." });
+    });
+
+    // Watching: a page that shows the badge's state (publishing) reloads when it changes.
+    socket.on(EV.watch, (message: { badgeId?: unknown }, ack?: (r: WatchReply) => void) => {
+      if (typeof ack !== "function") return;
+      const badgeId = message?.badgeId;
+      if (closed || typeof badgeId !== "string" || badgeId.length > 200) return ack({ ok: false, status: 400, message: "Which badge?" });
+      try {
+        requirePublishingView(db, badgeId, user.id);
+      } catch (error) {
+        if (isDomainError(error)) return ack({ ok: false, status: 404, message: "That badge was not found." });
+        console.error("badge:watch failed", error);
+        return ack({ ok: false, status: 500, message: "Could not follow this badge; try again." });
+      }
+      void socket.join(watchRoomOf(badgeId));
+      ack({ ok: true });
+    });
+
+    socket.on(EV.unwatch, (message: { badgeId?: unknown }) => {
+      if (typeof message?.badgeId === "string") void socket.leave(watchRoomOf(message.badgeId));
     });
 
     socket.on(EV.leave, (message: { badgeId?: unknown }) => {

@@ -285,23 +285,31 @@ function Details({ data }: { data: PublicData }) {
 
 function Versions({ data }: { data: PublicData }) {
   const { badge } = data;
+  // Each version once, newest first; the one this page shows carries its content hash.
   return (
     <section aria-labelledby="versions-heading" className="card">
       <h2 id="versions-heading">Versions</h2>
-      <p className="small">
-        Version {badge.latest.number} · <DateText date={badge.latest.publishedAt} />
-        <br />
-        <span className="muted">Content hash</span> <code className="hash">{badge.latest.contentHash}</code>
-      </p>
       <ol className="plain-list versions" reversed>
-        {badge.versions.map((v) => (
-          <li key={v.number}>
-            <Link to={`/badges/${data.id}/versions/${v.number}`}>Version {v.number}</Link>{" "}
-            <span className="muted small">
-              <DateText date={v.publishedAt} />
-            </span>
-          </li>
-        ))}
+        {badge.versions.map((v) => {
+          const shown = v.number === badge.latest.number;
+          return (
+            <li key={v.number}>
+              <Link to={`/badges/${data.id}/versions/${v.number}`}>Version {v.number}</Link>{" "}
+              <span className="muted small">
+                <DateText date={v.publishedAt} />
+              </span>
+              {shown ? (
+                <>
+                  {" "}
+                  <span className="pill published">latest</span>
+                  <span className="small version-hash">
+                    <span className="muted">Content hash</span> <code className="hash">{v.contentHash}</code>
+                  </span>
+                </>
+              ) : null}
+            </li>
+          );
+        })}
       </ol>
       <p className="small">
         <a href={data.achievementPath} type="application/ld+json">

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Comments, mergeComments, type CommentItem } from "~/components/comments";
 import { ConflictNotice, EditorNotice } from "~/components/editor-notices";
 import { DraftForm } from "~/components/draft-form";
 import { FormMessage } from "~/components/forms";
 import { PresenceBar } from "~/components/presence";
 import type { CommentAddedMessage, RevisionSavedMessage } from "~/realtime/protocol";
+import { PAGE_REFRESH_MS, throttle } from "~/realtime/throttle";
 import { useLiveDraft } from "~/realtime/use-live-draft";
 import { BADGE_FIELDS, FIELD_LABELS, type BadgeField } from "~/services/badge-content";
 import { currentRevision, requireEdit, revisionContent } from "~/services/badges.server";
@@ -16,6 +17,7 @@ import { displayField } from "~/services/draft-display";
 import { saveDraftForm, saveDraftImage } from "~/services/draft-save.server";
 import { valuesFromContent, valuesFromForm } from "~/services/draft-values";
 import { badgeNamesByUri, prerequisiteOptions } from "~/services/drafts.server";
+import { imageSource } from "~/services/images.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 import { readDraftForm } from "~/utils/draft-form.server";
 import { renderMarkdown } from "~/utils/markdown.server";
@@ -37,13 +39,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       editingAs: access.editingAs?.name ?? null,
       revision: { id: current.id, number: current.number },
       values: valuesFromContent(content),
-      imageId: content.imageId,
+      image: content.imageId ? currentImage(db, content.imageId) : null,
       criteriaHtml: renderMarkdown(content.criteria),
       prerequisiteOptions: prerequisiteOptions(db, { excludeBadgeId: access.badge.id, include: content.prerequisites }),
       comments: listComments(db, user.id, access.badge.id).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
       notice: noticeFrom(new URL(request.url).searchParams),
     };
   });
+}
+
+function currentImage(db: Parameters<typeof imageSource>[0], id: string) {
+  const source = imageSource(db, id);
+  return source ? { id, source } : null;
 }
 
 function noticeFrom(params: URLSearchParams) {
@@ -120,17 +127,13 @@ export default function EditBadge() {
     setArrived((list) => (list.some((c) => c.id === m.id) ? list : [...list, m]));
   }, []);
   // Refresh what the server renders (preview, image): at once after a form save or a
-  // restore, at most every few seconds for live commits (many editors commit often).
-  const lastRefresh = useRef(0);
-  const onRevision = useCallback(
-    (m: RevisionSavedMessage) => {
-      if (revalidator.state !== "idle") return;
-      if (m.source === "live" && Date.now() - lastRefresh.current < 5000) return;
-      lastRefresh.current = Date.now();
-      revalidator.revalidate();
-    },
-    [revalidator],
-  );
+  // restore, at most every few seconds for live commits (many editors commit often), and
+  // always after the last of them.
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  const refresh = useMemo(() => throttle(() => revalidate.current(), PAGE_REFRESH_MS), []);
+  useEffect(() => () => refresh.cancel(), [refresh]);
+  const onRevision = useCallback((m: RevisionSavedMessage) => (m.source === "live" ? refresh.request() : refresh.flush()), [refresh]);
   const live = useLiveDraft({ badgeId: loaded.badge.id, onComment, onRevision });
   const liveErrors = live.save.state === "invalid" ? live.save.fieldErrors : {};
 
@@ -172,7 +175,7 @@ export default function EditBadge() {
             baseRevisionId={typed?.baseRevisionId ?? loaded.revision.id}
             errors={{ ...liveErrors, ...errors }}
             prerequisiteOptions={loaded.prerequisiteOptions}
-            imageId={loaded.imageId}
+            image={loaded.image}
             live={live}
             busy={busy}
           />

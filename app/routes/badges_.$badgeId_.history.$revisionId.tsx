@@ -14,6 +14,7 @@ import {
 import { badgeAccess, restoreRevision, revisionWithParent } from "~/services/badges.server";
 import { displayField } from "~/services/draft-display";
 import { badgeNamesByUri } from "~/services/drafts.server";
+import { imageSource } from "~/services/images.server";
 import { handle, requireUser } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -30,6 +31,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const after = revision.content;
     const uris = [...before.prerequisites, ...after.prerequisites];
     const names = Object.fromEntries(badgeNamesByUri(db, uris));
+    const imageSources = Object.fromEntries(
+      [before.imageId, after.imageId].flatMap((id) => {
+        const source = id ? imageSource(db, id) : null;
+        return id && source ? [[id, source] as const] : [];
+      }),
+    );
     const changes = BADGE_FIELDS.filter((f) => !sameValue(before[f], after[f])).map((field) =>
       (TEXT_FIELDS as readonly string[]).includes(field)
         ? { field, label: FIELD_LABELS[field], kind: "lines" as const, lines: textDiff(before[field] as string, after[field] as string) }
@@ -37,8 +44,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             field,
             label: FIELD_LABELS[field],
             kind: "values" as const,
-            before: displayField(field, before[field], names),
-            after: displayField(field, after[field], names),
+            before: displayField(field, before[field], names, imageSources),
+            after: displayField(field, after[field], names, imageSources),
           },
     );
     return {

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useBadgeWatch } from "~/realtime/use-badge-watch";
 import { FormMessage } from "~/components/forms";
 import {
   ApprovalPanel,
@@ -16,10 +17,10 @@ import {
   declineCoauthorInvitation,
   inviteCoauthor,
   listCoauthors,
-  pendingCoauthorInvitationsForUser,
   removeCoauthor,
+  requirePublishingView,
 } from "~/services/coauthoring.server";
-import { NotFoundError, ValidationError } from "~/services/errors";
+import { ValidationError } from "~/services/errors";
 import {
   approveRevision,
   deprecateBadge,
@@ -51,11 +52,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await optionalUser(request, context);
   return handle(() => {
     const { db, publicUrl } = context.services;
-    const access = badgeAccess(db, params.badgeId!, user?.id ?? null);
-    const badge = access.badge;
-    const invitations = user ? pendingCoauthorInvitationsForUser(db, user.id, { badgeId: badge.id }) : [];
     // A draft exists only for its authors, and for admins of organisations invited to it.
-    if (!access.canView && invitations.length === 0) throw new NotFoundError("That badge");
+    const { access, invitations } = requirePublishingView(db, params.badgeId!, user?.id ?? null);
+    const badge = access.badge;
     const answerable = new Set(invitations.map((i) => i.organisationId));
     const approverOf = new Set(access.approverFor.map((o) => o.id));
     const readiness = publishReadiness(db, badge.id);
@@ -65,6 +64,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const notice = new URL(request.url).searchParams.get("notice");
     return {
       badgeId: badge.id,
+      // Live notices need a session; signed-out readers reload by hand.
+      canWatch: user !== null,
       name: revisionContent(currentRevision(db, badge)).name,
       status: badge.status,
       isMember: access.authors.some((a) => a.role !== null),
@@ -187,8 +188,10 @@ export default function Publishing() {
   const failure = useActionData<typeof action>();
   const failed = failure && "values" in failure ? failure : null;
   const errorsFor = (intent: string, name: string) => (failed?.values.intent === intent ? failed.fieldErrors[name] : undefined);
+  // Approvals and the revision they bind to move when co-authors act elsewhere; follow them.
+  const watch = useBadgeWatch({ badgeId: d.badgeId, enabled: d.canWatch });
   return (
-    <div className="stack publishing">
+    <div className="stack publishing" data-watch-status={watch}>
       <p className="small row">
         {d.canEdit ? <Link to={`/badges/${d.badgeId}/edit`}>Back to the editor</Link> : null}
         {d.isMember ? <Link to={`/badges/${d.badgeId}/history`}>History</Link> : null}
@@ -197,6 +200,7 @@ export default function Publishing() {
       <h1>
         Publishing {d.name} <span className={`pill ${d.status}`}>{d.status}</span>
       </h1>
+      {watch === "live" ? <p className="muted small">This page updates itself when co-authors approve, edit or publish.</p> : null}
       {failed ? <FormMessage message={failed.message} /> : d.notice ? <p className="notice ok" role="status">{d.notice}</p> : null}
       {d.status === "deprecated" ? (
         <p className="notice warn">

@@ -6,7 +6,7 @@ import { FormMessage } from "~/components/forms";
 import { InvitationLink, ROLE_LABELS, RolePill, type RoleName } from "~/components/organisations";
 import { ValidationError } from "~/services/errors";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "~/services/invitations.server";
-import { changeMemberRole, listMembers, removeMember, ROLE_DESCRIPTIONS, RoleSchema } from "~/services/members.server";
+import { changeMemberRole, listMembers, removeMember, ROLE_DESCRIPTIONS, RoleSchema, soleOwnerOf } from "~/services/members.server";
 import { getLocalOrganisation } from "~/services/organisations.server";
 import { requireRole, roleAtLeast } from "~/services/roles.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
@@ -22,11 +22,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const org = getLocalOrganisation(db, params.handle ?? "");
     const myRole = requireRole(db, org.id, user.id, "viewer");
     const isAdmin = roleAtLeast(myRole, "admin");
+    const members = listMembers(db, user.id, org.id);
     return {
       organisation: { id: org.id, handle: org.handle, name: org.name },
       me: user.id,
       myRole,
-      members: listMembers(db, user.id, org.id),
+      members,
+      // The server refuses the only owner's leaving or stepping down; the page does not offer it.
+      iAmSoleOwner: soleOwnerOf(members) === user.id,
       invitations: isAdmin ? listPendingInvitations(db, user.id, org.id) : [],
       roleDescriptions: ROLE_DESCRIPTIONS,
     };
@@ -90,7 +93,7 @@ function roleOptions(myRole: RoleName): RoleName[] {
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function Members() {
-  const { organisation: org, me, myRole, members, invitations, roleDescriptions } = useLoaderData<typeof loader>();
+  const { organisation: org, me, myRole, members, iAmSoleOwner, invitations, roleDescriptions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const isAdmin = myRole === "owner" || myRole === "admin";
@@ -110,89 +113,94 @@ export default function Members() {
         </div>
       ) : null}
 
-      <div className="table-wrap">
-        <table className="members">
-          <caption className="visually-hidden">Members and their roles</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => {
-              const manageable = isAdmin && m.userId !== me && (m.role !== "owner" || myRole === "owner");
-              return (
-                <tr key={m.userId}>
-                  <td>
-                    {m.displayName}
-                    {m.userId === me ? <span className="muted"> (you)</span> : null}
-                    {m.email ? <div className="muted small">{m.email}</div> : null}
-                  </td>
-                  <td>
-                    {manageable || (isAdmin && m.userId === me) ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="role" />
-                        <input type="hidden" name="userId" value={m.userId} />
-                        <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
-                          Role of {m.displayName}
-                        </label>
-                        <select id={`role-${m.userId}`} name="role" defaultValue={m.role}>
-                          {roleOptions(myRole).map((r) => (
-                            <option key={r} value={r}>
-                              {ROLE_LABELS[r]}
-                            </option>
-                          ))}
-                        </select>{" "}
-                        <button type="submit" className="secondary small" disabled={busy}>
-                          Change<span className="visually-hidden"> role of {m.displayName}</span>
-                        </button>
-                      </Form>
-                    ) : (
-                      <RolePill role={m.role} />
-                    )}
-                  </td>
-                  <td className="small">{dateFormat.format(new Date(m.joinedAt))}</td>
-                  <td>
-                    {m.userId === me ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="leave" />
-                        <button type="submit" className="secondary small" disabled={busy}>
-                          Leave {org.name}
-                        </button>
-                      </Form>
-                    ) : manageable ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="userId" value={m.userId} />
-                        <button type="submit" className="danger small" disabled={busy}>
-                          Remove<span className="visually-hidden"> {m.displayName}</span>
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+      <div className="card">
+        <div className="table-wrap">
+          <table className="members">
+            <caption className="visually-hidden">Members and their roles</caption>
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Role</th>
+                <th scope="col">Joined</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => {
+                const manageable = isAdmin && m.userId !== me && (m.role !== "owner" || myRole === "owner");
+                return (
+                  <tr key={m.userId}>
+                    <td>
+                      {m.displayName}
+                      {m.userId === me ? <span className="muted"> (you)</span> : null}
+                      {m.email ? <div className="muted small">{m.email}</div> : null}
+                    </td>
+                    <td>
+                      {manageable || (isAdmin && m.userId === me && !iAmSoleOwner) ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="role" />
+                          <input type="hidden" name="userId" value={m.userId} />
+                          <label className="visually-hidden" htmlFor={`role-${m.userId}`}>
+                            Role of {m.displayName}
+                          </label>
+                          <select id={`role-${m.userId}`} name="role" defaultValue={m.role}>
+                            {roleOptions(myRole).map((r) => (
+                              <option key={r} value={r}>
+                                {ROLE_LABELS[r]}
+                              </option>
+                            ))}
+                          </select>{" "}
+                          <button type="submit" className="secondary small" disabled={busy}>
+                            Change<span className="visually-hidden"> role of {m.displayName}</span>
+                          </button>
+                        </Form>
+                      ) : (
+                        <RolePill role={m.role} />
+                      )}
+                    </td>
+                    <td className="small">{dateFormat.format(new Date(m.joinedAt))}</td>
+                    <td>
+                      {m.userId === me && iAmSoleOwner ? (
+                        <p className="muted small sole-owner-hint">
+                          You are the only owner, so you cannot leave or step down. Make another member an owner first.
+                        </p>
+                      ) : m.userId === me ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="leave" />
+                          <button type="submit" className="secondary small" disabled={busy}>
+                            Leave {org.name}
+                          </button>
+                        </Form>
+                      ) : manageable ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="remove" />
+                          <input type="hidden" name="userId" value={m.userId} />
+                          <button type="submit" className="danger small" disabled={busy}>
+                            Remove<span className="visually-hidden"> {m.displayName}</span>
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <details className="role-help">
+          <summary>What each role may do</summary>
+          <dl>
+            {(Object.keys(roleDescriptions) as RoleName[]).map((r) => (
+              <div key={r}>
+                <dt>{ROLE_LABELS[r]}</dt>
+                <dd>{roleDescriptions[r]}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
       </div>
-
-      <details className="role-help">
-        <summary>What each role may do</summary>
-        <dl>
-          {(Object.keys(roleDescriptions) as RoleName[]).map((r) => (
-            <div key={r}>
-              <dt>{ROLE_LABELS[r]}</dt>
-              <dd>{roleDescriptions[r]}</dd>
-            </div>
-          ))}
-        </dl>
-      </details>
 
       {isAdmin ? (
         <section aria-labelledby="invite-heading" className="card stack">

@@ -268,3 +268,15 @@ export function pendingCoauthorInvitationsForUser(
     invitedAt: r.invitedAt,
   }));
 }
+
+/**
+ * Who may follow a badge's co-authoring and publication (its publishing page and the
+ * live notices about it): whoever may view the badge, and admins of an organisation
+ * invited to co-author it, who must see the draft to answer. Others: NotFoundError.
+ */
+export function requirePublishingView(db: DatabaseLike, badgeId: string, userId: string | null) {
+  const access = badgeAccess(db, badgeId, userId);
+  const invitations = userId ? pendingCoauthorInvitationsForUser(db, userId, { badgeId }) : [];
+  if (!access.canView && invitations.length === 0) throw new NotFoundError("That badge");
+  return { access, invitations };
+}

@@ -1,10 +1,19 @@
 // How a badge field's value reads to people (conflicts, history). Pure; shared.
+import type { ImageSource } from "../../db/schema";
 import type { BadgeField } from "./badge-content";
 
 const typeLabel = (t: string) => t.replace(/([a-z])([A-Z])/g, "$1 $2");
 
-/** A field's value as text. `names` gives badge names for prerequisite URIs when known. */
-export function displayField(field: BadgeField, value: unknown, names: Record<string, string> = {}): string {
+/**
+ * A field's value as text. `names` gives badge names for prerequisite URIs when known,
+ * `imageSources` whether each image id was generated or uploaded.
+ */
+export function displayField(
+  field: BadgeField,
+  value: unknown,
+  names: Record<string, string> = {},
+  imageSources: Record<string, ImageSource> = {},
+): string {
   switch (field) {
     case "tags":
       return Array.isArray(value) ? value.join(", ") : "";
@@ -19,7 +28,8 @@ export function displayField(field: BadgeField, value: unknown, names: Record<st
     case "prerequisites":
       return Array.isArray(value) ? value.map((uri: string) => (names[uri] ? `${names[uri]} (${uri})` : uri)).join("\n") : "";
     case "imageId":
-      return value ? "An uploaded image" : "The generated image";
+      if (typeof value !== "string" || !value) return "No image";
+      return imageSources[value] === "generated" ? "A generated image" : imageSources[value] === "uploaded" ? "An uploaded image" : "An image";
     case "achievementType":
       return typeof value === "string" ? typeLabel(value) : "";
     case "estimatedHours":

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { eq } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { images, type Image } from "../../db/schema";
+import { images, type Image, type ImageSource } from "../../db/schema";
 import { badgeImageSvg, logoSvg } from "./default-images.server";
 import { NotFoundError, ValidationError } from "./errors";
 import { looksLikeSvg, sanitiseSvg, UnsafeSvgError } from "./svg-sanitise.server";
@@ -110,22 +110,22 @@ export function inspectImage(file: UploadedFile, field = "image"): { contentType
   return refuse(describeOther(data));
 }
 
-function insertImage(db: DatabaseLike, contentType: ImageContentType, data: Buffer): { id: string } {
+function insertImage(db: DatabaseLike, contentType: ImageContentType, data: Buffer, source: ImageSource): { id: string } {
   const id = randomUUID();
   const sha256 = createHash("sha256").update(data).digest("hex");
-  db.insert(images).values({ id, contentType, data, sha256 }).run();
+  db.insert(images).values({ id, contentType, data, sha256, source }).run();
   return { id };
 }
 
 /** Validates and stores an uploaded PNG or SVG (at most 1 MiB). */
 export function storeUploadedImage(db: DatabaseLike, file: UploadedFile, options: { field?: string } = {}): { id: string } {
   const { contentType, data } = inspectImage(file, options.field);
-  return insertImage(db, contentType, data);
+  return insertImage(db, contentType, data, "uploaded");
 }
 
 /** Stores an SVG we drew ourselves, through the same sanitiser as uploads. */
 function storeGeneratedSvg(db: DatabaseLike, svg: string): { id: string } {
-  return insertImage(db, "image/svg+xml", Buffer.from(sanitiseSvg(svg), "utf8"));
+  return insertImage(db, "image/svg+xml", Buffer.from(sanitiseSvg(svg), "utf8"), "generated");
 }
 
 /** A default badge picture: the same name and seed always give the same image. */
@@ -142,6 +142,11 @@ export function getImage(db: DatabaseLike, id: string): Image {
   const image = db.select().from(images).where(eq(images.id, id)).get();
   if (!image) throw new NotFoundError("That image");
   return image;
+}
+
+/** Whether a stored picture was drawn by us or uploaded; null when there is no such image. */
+export function imageSource(db: DatabaseLike, id: string): ImageSource | null {
+  return db.select({ source: images.source }).from(images).where(eq(images.id, id)).get()?.source ?? null;
 }
 
 /** What the badge editor hands over from a multipart form. */

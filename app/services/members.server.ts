@@ -69,6 +69,12 @@ function memberRole(db: DatabaseLike, organisationId: string, userId: string): R
 
 const LAST_OWNER = "An organisation needs at least one owner: make someone else an owner first.";
 
+/** The member who is the organisation's only owner, if there is exactly one: they may neither leave nor step down. */
+export function soleOwnerOf(members: Pick<Member, "userId" | "role">[]): string | null {
+  const owners = members.filter((m) => m.role === "owner");
+  return owners.length === 1 ? owners[0].userId : null;
+}
+
 /** Gives a member another role (admins and owners; owner changes by owners only). */
 export function changeMemberRole(
   ctx: ServiceContext,

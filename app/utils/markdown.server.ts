@@ -1,6 +1,8 @@
 // Markdown that co-authors write (badge criteria) rendered for display. marked turns it
 // into HTML; sanitize-html then keeps only an allowlist, so raw HTML, scripts, event
-// handlers and javascript: URLs never reach a page. Links get rel="nofollow ugc noopener".
+// handlers and javascript: URLs never reach a page. Links get rel="nofollow ugc noopener";
+// a link left without an address (its URL was refused) becomes its plain text, so that
+// nothing on the page looks like a link that goes nowhere.
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
 
@@ -34,6 +36,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
       attribs: { ...attribs, rel: "nofollow ugc noopener" },
     }),
   },
+  // Runs after the URL check has removed unsafe hrefs: keep the text, drop the <a>.
+  exclusiveFilter: (frame) => (frame.tag === "a" && !frame.attribs.href ? "excludeTag" : false),
 };
 
 /** Markdown to sanitised HTML, safe to put in a page with dangerouslySetInnerHTML. */

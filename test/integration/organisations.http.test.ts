@@ -142,6 +142,32 @@ describe("organisations over HTTP", () => {
     expect(await reused.text()).toContain("already been used");
   });
 
+  it("offers the only owner no way to leave or step down, says why, and refuses it anyway", async () => {
+    const owner = await signUp("Ivo");
+    expect((await post("/orgs/new", orgForm({ ...fields, handle: "ivo-org", name: "Ivo Org" }), { Cookie: owner })).status).toBe(302);
+    const alone = (await (await get("/orgs/ivo-org/members", owner)).text()).replaceAll("<!-- -->", "");
+    expect(alone).toContain("You are the only owner, so you cannot leave or step down.");
+    expect(alone).not.toContain('value="leave"');
+    expect(alone).not.toContain('value="role"');
+    // A hand-made post is refused by the service, and Ivo stays the owner.
+    const refused = await post("/orgs/ivo-org/members", new URLSearchParams({ intent: "leave" }), { Cookie: owner });
+    expect(refused.status).toBe(400);
+    expect((await refused.text()).replaceAll("&#x27;", "'")).toContain("An organisation needs at least one owner");
+    expect((await (await get("/orgs/ivo-org", owner)).text()).replaceAll("<!-- -->", "")).toContain("you are");
+
+    // With a second owner, either may leave.
+    const made = await post("/orgs/ivo-org/members", new URLSearchParams({ intent: "invite", role: "owner" }), { Cookie: owner });
+    const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(await made.text())![1];
+    const second = await signUp("Joy");
+    expect((await post(`/invitations/${token}`, new URLSearchParams(), { Cookie: second })).status).toBe(302);
+    const shared = await (await get("/orgs/ivo-org/members", owner)).text();
+    expect(shared).not.toContain("You are the only owner");
+    expect(shared).toContain('value="leave"');
+    const left = await post("/orgs/ivo-org/members", new URLSearchParams({ intent: "leave" }), { Cookie: owner });
+    expect(left.status).toBe(302);
+    expect(left.headers.get("location")).toBe("/orgs");
+  });
+
   it("edits the profile with an SVG logo, which is served sanitised", async () => {
     const cookie = await signUp("Ivy");
     expect((await post("/orgs/new", orgForm({ ...fields, handle: "ivy-org", name: "Ivy Org" }), { Cookie: cookie })).status).toBe(302);

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 
 export const e2eSkipped = process.env.BC_SKIP_E2E === "1";
 export const artifactsDir = fileURLToPath(new URL("../artifacts/", import.meta.url));
@@ -27,6 +27,12 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+/** One part of a page, at full size, for a close look. */
+export async function screenshotOf(locator: Locator, name: string) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await locator.screenshot({ path: join(artifactsDir, `${name}.png`) });
 }
 
 /** Signs up through the real form. */

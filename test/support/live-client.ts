@@ -9,6 +9,7 @@ import { defineTypes, textOf, type LiveTextField } from "../../app/realtime/draf
 import {
   EV,
   toBytes,
+  type BadgeChangedMessage,
   type CommentAddedMessage,
   type CommitReply,
   type JoinReply,
@@ -16,6 +17,7 @@ import {
   type PeersMessage,
   type RevisionSavedMessage,
   type UpdateMessage,
+  type WatchReply,
 } from "../../app/realtime/protocol";
 import { HttpSession } from "./server";
 
@@ -27,6 +29,7 @@ export class LiveClient {
   peers: Peer[] = [];
   revisions: RevisionSavedMessage[] = [];
   comments: CommentAddedMessage[] = [];
+  changes: BadgeChangedMessage[] = [];
   // When each remote update arrived (ms since epoch), for latency checks.
   updatesAt: number[] = [];
   badgeId: string | null = null;
@@ -43,6 +46,7 @@ export class LiveClient {
     });
     socket.on(EV.revisionSaved, (m: RevisionSavedMessage) => this.revisions.push(m));
     socket.on(EV.commentAdded, (m: CommentAddedMessage) => this.comments.push(m));
+    socket.on(EV.badgeChanged, (m: BadgeChangedMessage) => this.changes.push(m));
   }
 
   /** Connects with a session cookie; rejects when the server refuses the handshake. */
@@ -90,6 +94,15 @@ export class LiveClient {
     this.epoch = reply.epoch;
     this.peers = reply.peers;
     return reply;
+  }
+
+  /** Follows a badge's changes without joining its draft (as the publishing page does). */
+  watch(badgeId: string): Promise<WatchReply> {
+    return this.socket.timeout(5000).emitWithAck(EV.watch, { badgeId });
+  }
+
+  unwatch(badgeId: string) {
+    this.socket.emit(EV.unwatch, { badgeId });
   }
 
   text(field: LiveTextField): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getImage } from "../../app/services/images.server";
+import { getImage, imageSource } from "../../app/services/images.server";
 import { currentRevision, getBadge, saveDraft } from "../../app/services/badges.server";
 import { saveDraftForm, saveDraftImage } from "../../app/services/draft-save.server";
 import { valuesFromContent } from "../../app/services/draft-values";
@@ -43,6 +43,7 @@ describe("saving the draft form and its image", () => {
     const after = currentContent(ctx.db, setup.badge.id).imageId;
     expect(after).not.toBe(before);
     expect(getImage(ctx.db, after!).contentType).toBe("image/svg+xml");
+    expect(imageSource(ctx.db, after!)).toBe("generated");
   });
 
   it("refuses an oversized image with the other fields' errors, and an unknown base revision", async () => {

@@ -6,6 +6,7 @@ import {
   generateDefaultBadgeImage,
   generateDefaultLogo,
   getImage,
+  imageSource,
   MAX_IMAGE_BYTES,
   storeUploadedImage,
 } from "../../app/services/images.server";
@@ -211,6 +212,17 @@ describe("default images", () => {
     }
     expect(badge.data.toString()).toContain(">TC</text>");
     expect(logo.data.toString()).toContain(">AL</text>");
+  });
+
+  it("records whether a picture was generated or uploaded", () => {
+    const db = createTestDb();
+    const drawn = generateDefaultBadgeImage(db, "Theory of Change", "x").id;
+    const logo = generateDefaultLogo(db, "Acme Learning").id;
+    const png = storeUploadedImage(db, { bytes: makePng() }).id;
+    // An upload of a picture we once drew is still an upload.
+    const svg = storeUploadedImage(db, { bytes: getImage(db, drawn).data }).id;
+    expect([drawn, logo, png, svg].map((id) => imageSource(db, id))).toEqual(["generated", "generated", "uploaded", "uploaded"]);
+    expect(imageSource(db, "nope")).toBeNull();
   });
 
   it("a missing image is not found", () => {

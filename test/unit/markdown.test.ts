@@ -34,6 +34,28 @@ describe("renderMarkdown", () => {
     expect(html).not.toContain("ftp://");
   });
 
+  it("turns a link whose address was refused into plain text, keeping safe links", () => {
+    const html = renderMarkdown(
+      [
+        "Read [the guide](https://example.org/guide), not [this](javascript:alert(1)).",
+        '<a href="data:text/html,x">data **bold**</a> <a href="vbscript:msgbox(1)">vb</a> <a href="//evil.example/x">proto</a>',
+        '<a name="anchor">named</a> <a href=" JaVaScRiPt:alert(2)">spaced</a>',
+      ].join("\n\n"),
+    );
+    expect(html).toContain('<a href="https://example.org/guide" rel="nofollow ugc noopener">the guide</a>');
+    // Exactly one link survives; the others are their words, in place.
+    expect(html.match(/<a\b/g)).toHaveLength(1);
+    expect(html).toContain(", not this.</p>");
+    expect(html).toContain("<p>data <strong>bold</strong> vb proto</p>");
+    expect(html).toContain("named spaced");
+    expect(html).not.toMatch(/javascript|vbscript|data:|evil\.example/i);
+  });
+
+  it("keeps markup inside a refused link", () => {
+    const html = renderMarkdown("[**strong** words](javascript:void(0))");
+    expect(html.trim()).toBe("<p><strong>strong</strong> words</p>");
+  });
+
   it("overrides a rel written by the author", () => {
     const html = renderMarkdown('<a href="https://example.org" rel="opener">x</a>');
     expect(html).toContain('rel="nofollow ugc noopener"');

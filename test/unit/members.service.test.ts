@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "../../db/schema";
 import { createInvitation, revokeInvitation, listPendingInvitations } from "../../app/services/invitations.server";
-import { changeMemberRole, listMembers, removeMember } from "../../app/services/members.server";
+import { changeMemberRole, listMembers, removeMember, soleOwnerOf } from "../../app/services/members.server";
 import { getLocalOrganisationById, updateOrganisationProfile } from "../../app/services/organisations.server";
 import { roleIn } from "../../app/services/roles.server";
 import { addMember, createTestContext, makeOrganisationWithTeam, makeUser } from "../support/factories";
@@ -116,6 +116,13 @@ describe("owners and the last owner", () => {
     changeMemberRole(ctx, team.owner.id, team.org.id, team.owner.id, "admin");
     expect(roleIn(ctx.db, team.org.id, team.owner.id)).toBe("admin");
     expect(() => removeMember(ctx, team.admin.id, team.org.id, team.admin.id)).toThrow(/at least one owner/);
+  });
+
+  it("names the sole owner while there is exactly one, which is whom the members page keeps from leaving", () => {
+    const { ctx, team } = s;
+    expect(soleOwnerOf(listMembers(ctx.db, team.owner.id, team.org.id))).toBe(team.owner.id);
+    changeMemberRole(ctx, team.owner.id, team.org.id, team.admin.id, "owner");
+    expect(soleOwnerOf(listMembers(ctx.db, team.owner.id, team.org.id))).toBeNull();
   });
 
   it("lets any member leave", () => {
