@@ -148,6 +148,6 @@ async function resolve(resolveMultikey: ResolveMultikey, id: string, refresh: bo
   try {
     return (await resolveMultikey(id, { refresh })) ?? `The verification method ${id} is not known.`;
   } catch (error) {
-    return `The verification method ${id} could not be fetched: ${(error as Error).message}`;
+    return `The verification method ${id} could not be used: ${(error as Error).message}`;
   }
 }

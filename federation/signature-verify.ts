@@ -33,7 +33,8 @@ export interface KeyResolver {
   /**
    * The public key named `keyId`, or null when there is no such key. `refresh: true` asks for
    * it to be fetched again rather than read from a cache (the owner may have rotated it).
-   * May throw when the key's document cannot be fetched.
+   * May throw when the key's document cannot be fetched or cannot vouch for the key; the
+   * error's message becomes part of the refusal.
    */
   resolve(keyId: string, opts: { refresh: boolean }): Promise<ResolvedKey | null>;
 }
@@ -74,7 +75,7 @@ async function resolveKey(keys: KeyResolver, keyId: string, refresh: boolean): P
   try {
     return (await keys.resolve(keyId, { refresh })) ?? `The signing key ${keyId} is not known.`;
   } catch (error) {
-    return `The signing key ${keyId} could not be fetched: ${error instanceof Error ? error.message : String(error)}`;
+    return `The signing key ${keyId} could not be used: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 

@@ -152,7 +152,7 @@ describe("createProof / verifyProof", () => {
     const failing: ResolveMultikey = async () => {
       throw new Error("timed out");
     };
-    expect(await verifyProof(signed, failing)).toEqual({ ok: false, reason: `The verification method ${KEY_ID} could not be fetched: timed out` });
+    expect(await verifyProof(signed, failing)).toEqual({ ok: false, reason: `The verification method ${KEY_ID} could not be used: timed out` });
   });
 
   it("refuses to sign with a non-Ed25519 key or over an existing proof", () => {

@@ -207,7 +207,7 @@ describe("verifyRequest: key lookup and rotation", () => {
     };
     expect(await verifyRequest(signedPost(), failing, NOW)).toEqual({
       ok: false,
-      reason: `The signing key ${KEY_ID} could not be fetched: connection refused`,
+      reason: `The signing key ${KEY_ID} could not be used: connection refused`,
     });
   });
 
