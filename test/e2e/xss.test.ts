@@ -14,7 +14,7 @@ const SCRIPT = `<script>window.__xss=1</script>`;
 const ALERT = `<img src=x onerror=alert(document.domain)>`;
 const JS_URL = "javascript:window.__xss=1";
 // Markup that must never reach a page as markup, in whatever field it was typed.
-const RAW_MARKUP = ["<svg onload", "<img src=x", "<script>window.__xss", "<iframe", "<a href=\"javascript"];
+const RAW_MARKUP = ["<svg onload", "<svg/onload", "<img src=x", "<script>window.__xss", "<iframe", "<a href=\"javascript"];
 
 const ADA = `Ada ${ATTACK}`;
 const BO = `Bo ${SCRIPT}${ALERT}`;
@@ -42,6 +42,8 @@ const CRITERIA = [
   `[data](data:text/html,${SCRIPT})`,
 ].join("\n");
 const ALIGNMENT = { name: `Framework ${ATTACK}`, url: `https://example.org/frameworks?"><svg onload="window.__xss=1">`, framework: `${SCRIPT}${ALERT}` };
+// A pasted prerequisite id with markup in it (no spaces: pasted URLs are split on them).
+const PREREQUISITE = `https://example.org/badges/"><svg/onload="window.__xss=1">`;
 const COMMENT = `Looks good ${ATTACK} ${SCRIPT}`;
 
 type Trapped = Window & { __xss?: unknown; __remixRouter?: { state: { initialized: boolean } } };
@@ -133,7 +135,7 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     await ada.getByRole("heading", { level: 1, name: STEWARD.name, exact: true }).waitFor();
   });
 
-  it("takes hostile text in every badge field, refusing markup in tags and a javascript: alignment link", async () => {
+  it("takes hostile text in every badge field, refusing markup in tags and javascript: alignment and prerequisite links", async () => {
     await visit(ada, `/orgs/${STEWARD.handle}`);
     await ada.getByRole("link", { name: "Start a badge" }).click();
     await ada.getByRole("heading", { level: 1, name: "Start a badge" }).waitFor();
@@ -152,16 +154,20 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     await ada.getByLabel("Aligns to").fill(ALIGNMENT.name);
     await ada.getByLabel("Link", { exact: true }).fill(JS_URL);
     await ada.getByLabel("Framework", { exact: true }).fill(ALIGNMENT.framework);
+    await ada.getByLabel("Or paste badge URLs").fill(`${PREREQUISITE}\n${JS_URL}`);
     await ada.getByRole("button", { name: "Save now" }).click();
     const status = ada.locator(".live-status");
     await expect.poll(() => status.textContent()).toMatch(/Not saved yet: .*need a look/);
     expect(await status.textContent()).toContain("Tags");
     expect(await status.textContent()).toContain("Alignments");
+    expect(await status.textContent()).toContain("Prerequisites");
     expect(await ada.getByText("Tags use letters, digits, spaces, - and _").count()).toBe(1);
     expect(await ada.getByText("Only http(s) URLs").count()).toBe(1);
+    expect(await ada.getByText(`Not a badge URL: ${JS_URL}`).count()).toBe(1);
 
     await ada.getByLabel("Tags and skills").fill("storytelling, civic media");
     await ada.getByLabel("Link", { exact: true }).fill(ALIGNMENT.url);
+    await ada.getByLabel("Or paste badge URLs").fill(PREREQUISITE);
     await ada.getByRole("button", { name: "Save now" }).click();
     await expect.poll(() => status.textContent()).toMatch(/Saved as revision \d+/);
   });
@@ -205,6 +211,7 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     expect(await ada.getByLabel("Aligns to").inputValue()).toBe(ALIGNMENT.name);
     expect(await ada.getByLabel("Link", { exact: true }).inputValue()).toBe(ALIGNMENT.url);
     expect(await ada.getByLabel("Framework", { exact: true }).inputValue()).toBe(ALIGNMENT.framework);
+    expect(await ada.getByLabel("Or paste badge URLs").inputValue()).toBe(PREREQUISITE);
     expect(await ada.locator(".comment").textContent()).toContain(BO);
     expect(await ada.locator(".comment-body").textContent()).toBe(COMMENT);
     await expectSafeCriteria(ada);
@@ -272,6 +279,7 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     for (const line of CRITERIA.split("\n").filter(Boolean)) expect(await diffText("criteria")).toContain(line);
     expect(await diffText("alignments")).toContain(ALIGNMENT.name);
     expect(await diffText("alignments")).toContain(ALIGNMENT.framework);
+    expect(await diffText("prerequisites")).toContain(PREREQUISITE);
 
     expect(await visit(ada, `/badges/${badgeId}/comments`)).toContain(COMMENT);
 
@@ -292,6 +300,7 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     expect(await alignment.getAttribute("href")).toBe(ALIGNMENT.url);
     expect(page).toContain(`(${ALIGNMENT.framework})`);
     expect(await visitor.getByRole("link", { name: "civic media" }).count()).toBe(1);
+    expect(await visitor.getByRole("link", { name: PREREQUISITE }).getAttribute("href")).toBe(PREREQUISITE);
     await expectSafeCriteria(visitor);
 
     const version = await visit(visitor, `/badges/${badgeId}/versions/1`);
@@ -299,11 +308,15 @@ describe.skipIf(e2eSkipped)("hostile text stays text on every page, in Chromium"
     expect(version).toContain(SUMMARY);
     expect(version).toContain(`${STEWARD.name}`);
     expect(version).toContain(PARTNER.name);
+    expect(await visitor.getByRole("link", { name: PREREQUISITE }).getAttribute("href")).toBe(PREREQUISITE);
     await expectSafeCriteria(visitor);
 
     const org = await visit(visitor, `/orgs/${STEWARD.handle}`);
     expect(org).toContain(DESCRIPTION.split("\n")[1]);
     expect(org).toContain(SUMMARY);
+    const partner = await visit(visitor, `/orgs/${PARTNER.handle}`);
+    expect(partner).toContain(PARTNER.name);
+    expect(partner).toContain(DESCRIPTION.split("\n")[2]);
 
     const catalogue = await visit(visitor, "/badges");
     expect(catalogue).toContain(BADGE);
