@@ -40,6 +40,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+// A version never changes, so one stored before ids were checked keeps what it holds:
+// only web addresses become links (a javascript: one would run when clicked).
+const isWebUrl = (u: string) => /^https?:\/\//i.test(u);
+
 export default function VersionPage() {
   const v = useLoaderData<typeof loader>();
   const c = v.content;
@@ -106,9 +110,13 @@ export default function VersionPage() {
             <ul>
               {c.alignments.map((a) => (
                 <li key={a.targetUrl + a.targetName}>
-                  <a href={a.targetUrl} rel="nofollow ugc noopener">
-                    {a.targetName}
-                  </a>
+                  {isWebUrl(a.targetUrl) ? (
+                    <a href={a.targetUrl} rel="nofollow ugc noopener">
+                      {a.targetName}
+                    </a>
+                  ) : (
+                    a.targetName
+                  )}
                   {a.targetFramework ? <span className="muted"> ({a.targetFramework})</span> : null}
                 </li>
               ))}
@@ -121,9 +129,13 @@ export default function VersionPage() {
             <ul>
               {c.prerequisites.map((p) => (
                 <li key={p}>
-                  <a href={p} rel="nofollow ugc noopener">
-                    {p}
-                  </a>
+                  {isWebUrl(p) ? (
+                    <a href={p} rel="nofollow ugc noopener">
+                      {p}
+                    </a>
+                  ) : (
+                    p
+                  )}
                 </li>
               ))}
             </ul>

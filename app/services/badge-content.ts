@@ -41,7 +41,8 @@ export const BadgeContentSchema = z.object({
   language: z.string().trim().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "Use a language code such as en or fr-CA").default("en"),
   estimatedHours: z.number().min(0).max(10_000).nullable().default(null),
   // Ids (URIs) of badges a learner should hold first; local or on other instances.
-  prerequisites: z.array(z.string().url().max(2000)).max(50).default([])
+  // Only web addresses: an id is shown as a link, and `javascript:` or `data:` would run there.
+  prerequisites: z.array(z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "Only http(s) URLs")).max(50).default([])
     .transform((ps) => [...new Set(ps)]),
 });
 export type BadgeContent = z.infer<typeof BadgeContentSchema>;

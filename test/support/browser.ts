@@ -44,3 +44,25 @@ export async function signUpInBrowser(page: Page, baseUrl: string, name: string,
   await page.getByRole("button", { name: "Sign up" }).click();
   await page.waitForURL(/\/dashboard/);
 }
+
+export interface OrganisationForm {
+  handle: string;
+  name: string;
+  kind: "Nonprofit" | "Business" | "School" | "Community group";
+  description?: string;
+  website?: string;
+}
+
+/** Creates an organisation through the real form; lands on its page. */
+export async function createOrganisationInBrowser(page: Page, baseUrl: string, org: OrganisationForm) {
+  await page.goto(`${baseUrl}/orgs/new`);
+  await page.getByLabel("Handle").fill(org.handle);
+  await page.getByLabel("Name", { exact: true }).fill(org.name);
+  await page.getByLabel("Kind of organisation").selectOption({ label: org.kind });
+  if (org.description !== undefined) await page.getByLabel("Description").fill(org.description);
+  if (org.website !== undefined) await page.getByLabel("Website").fill(org.website);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await page.waitForURL(`${baseUrl}/orgs/${org.handle}`);
+  // The address changes before the new page renders: wait for the page itself.
+  await page.getByRole("heading", { level: 1, name: org.name, exact: true }).waitFor();
+}

@@ -93,4 +93,14 @@ describe("content helpers", () => {
         .success,
     ).toBe(false);
   });
+
+  it("takes only web addresses as prerequisite ids", () => {
+    const ok = BadgeContentSchema.safeParse({ name: "x", prerequisites: ["https://peer.example/badges/1", "http://badges.test/badges/2"] });
+    expect(ok.success).toBe(true);
+    for (const uri of ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>"]) {
+      const parsed = BadgeContentSchema.safeParse({ name: "x", prerequisites: [uri] });
+      expect(parsed.success, uri).toBe(false);
+      expect(parsed.error?.issues[0].path).toEqual(["prerequisites", 0]);
+    }
+  });
 });
