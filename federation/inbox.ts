@@ -1,0 +1,277 @@
+// Receiving activities. Order matters: read and parse the body, verify the HTTP signature
+// (or, for forwarded activities, the actor's Data Integrity proof), check that the signer
+// is the actor and that the activity lives on the actor's origin, drop what was seen
+// before, then do any fetching the activity needs and apply it in one transaction together
+// with the record that it was received. Nothing is applied before all of that holds.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, DatabaseLike } from "../db/client";
+import { badges, follows, inboxActivities, organisations, type Follow } from "../db/schema";
+import { isDomainError } from "../app/services/errors";
+import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
+import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import type { ActorDirectory } from "./remote-actors";
+import type { ProofResult } from "./proof";
+import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
+
+/** Larger bodies are refused before parsing; a badge version with long criteria fits easily. */
+export const INBOX_BODY_LIMIT = 512 * 1024;
+
+export interface InboxReplies {
+  /** Inside the transaction that records the follow: queue our Accept to the follower. */
+  acceptFollow(tx: DatabaseLike, follow: Follow, followActivity: Record<string, unknown>): void;
+}
+
+export interface InboxDeps {
+  db: Db;
+  publicUrl: string;
+  keys: KeyResolver;
+  actors: ActorDirectory;
+  /** GET a document from its own origin, signed, refusing one whose id is not the URL. */
+  fetchObject(url: string): Promise<unknown>;
+  /** A badge version object as our domain reads it; null when the object is something else. */
+  readBadgeVersion(object: unknown): RemoteBadgeVersion | null;
+  verifyProof(document: unknown): Promise<ProofResult>;
+  replies: InboxReplies;
+  /** After commit: a follow of ours was accepted (start back-filling its outbox). */
+  onFollowAccepted?(follow: Follow): void;
+  /** After commit: a remote badge changed here. */
+  onRemoteBadgeChanged?(badgeId: string): void;
+}
+
+export interface InboxAnswer {
+  status: number;
+  reason: string;
+}
+
+const httpUrl = z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "only http(s)");
+const reference = z.union([httpUrl, z.object({ id: httpUrl }).passthrough()]);
+const Envelope = z
+  .object({
+    id: httpUrl,
+    type: z.union([z.string(), z.array(z.string()).nonempty()]),
+    actor: reference,
+    object: z.unknown().optional(),
+  })
+  .passthrough();
+type Activity = z.infer<typeof Envelope>;
+
+const idOf = (value: unknown): string | null => {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") return (value as { id: string }).id;
+  return null;
+};
+const typeOf = (value: unknown): string[] => {
+  const t = value && typeof value === "object" ? (value as { type?: unknown }).type : undefined;
+  return typeof t === "string" ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : [];
+};
+const origin = (uri: string) => new URL(uri).origin;
+
+const KNOWN = ["Follow", "Undo", "Accept", "Reject", "Create", "Update", "Delete", "Announce"] as const;
+type Known = (typeof KNOWN)[number];
+
+/** What applying an activity takes, prepared outside the transaction (fetches are async). */
+interface Plan {
+  reason: string;
+  apply?: (tx: DatabaseLike) => void;
+  after?: () => void;
+  ignored?: boolean;
+}
+
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function receiveActivity(deps: InboxDeps, request: IncomingRequest & { body: Uint8Array }): Promise<InboxAnswer> {
+  if (request.body.byteLength > INBOX_BODY_LIMIT) return { status: 413, reason: `An activity is at most ${INBOX_BODY_LIMIT} bytes.` };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(request.body).toString("utf8"));
+  } catch {
+    return { status: 400, reason: "The body is not JSON." };
+  }
+  const parsed = Envelope.safeParse(json);
+  if (!parsed.success) return { status: 400, reason: "Not an activity: it needs an id, a type and an actor (http(s) URLs)." };
+  const activity = parsed.data;
+  const actorUri = idOf(activity.actor)!;
+  if (origin(activity.id) !== origin(actorUri)) return { status: 400, reason: "An activity's id must be on its actor's origin." };
+
+  const verified = await verifyRequest(request, deps.keys);
+  if (!verified.ok) return { status: 401, reason: verified.reason };
+  if (verified.ownerUri !== actorUri) {
+    // A relay or another instance may forward an activity it did not write; then the
+    // actor's own proof must vouch for it (FEP-8b32).
+    const proof = (json as { proof?: unknown }).proof ? await deps.verifyProof(json) : null;
+    if (!proof?.ok || proof.controller !== actorUri) {
+      return { status: 401, reason: `Signed by ${verified.ownerUri}, but the actor is ${actorUri}${proof && !proof.ok ? ` (proof: ${proof.reason})` : ""}.` };
+    }
+  }
+
+  if (deps.db.select({ uri: inboxActivities.uri }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get()) {
+    return { status: 202, reason: "Already received." };
+  }
+  const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
+  let plan: Plan;
+  try {
+    plan = type ? await planFor(deps, type, activity, actorUri) : { reason: `${typeOf(activity).join(", ")} is not handled here.`, ignored: true };
+  } catch (e) {
+    const refused = asRefusal(e);
+    record(deps.db, activity, actorUri, "rejected", refused.message);
+    return { status: refused.status, reason: refused.message };
+  }
+
+  try {
+    const applied = deps.db.transaction((tx) => {
+      const fresh = tx
+        .insert(inboxActivities)
+        .values({ uri: activity.id, actorUri, type: type ?? typeOf(activity).join(",") ?? "?", status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() })
+        .onConflictDoNothing()
+        .run().changes;
+      if (!fresh) return false; // the same activity, delivered twice at once
+      plan.apply?.(tx);
+      return true;
+    });
+    if (!applied) return { status: 202, reason: "Already received." };
+  } catch (e) {
+    const refused = asRefusal(e);
+    record(deps.db, activity, actorUri, "rejected", refused.message);
+    return { status: refused.status, reason: refused.message };
+  }
+  plan.after?.();
+  return { status: 202, reason: plan.reason };
+}
+
+function asRefusal(e: unknown): Refused {
+  if (e instanceof Refused) return e;
+  if (isDomainError(e)) {
+    const status = { not_found: 404, forbidden: 403, invalid: 422, conflict: 409, rate_limited: 429, unauthenticated: 401 }[e.kind];
+    return new Refused(status, e.message);
+  }
+  // A remote document we could not fetch or read: the sender may retry later.
+  if (e instanceof Error) return new Refused(422, e.message);
+  throw e;
+}
+
+function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
+  db.insert(inboxActivities)
+    .values({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() })
+    .onConflictDoNothing()
+    .run();
+}
+
+function localOrganisation(db: DatabaseLike, uri: string | null) {
+  if (!uri) return undefined;
+  const org = db.select().from(organisations).where(eq(organisations.uri, uri)).get();
+  return org && !org.host ? org : undefined;
+}
+
+const followsActor = (db: DatabaseLike, actorUri: string) =>
+  !!db.select({ f: follows.followerUri }).from(follows).where(eq(follows.followingUri, actorUri)).all().length;
+
+async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
+  switch (type) {
+    case "Follow": {
+      const target = localOrganisation(deps.db, idOf(activity.object));
+      if (!target) throw new Refused(404, "There is no such organisation here to follow.");
+      await deps.actors.get(actorUri); // we need its inbox to answer
+      return {
+        reason: `Now following ${target.name}.`,
+        apply: (tx) => {
+          const follow = recordIncomingFollow(tx, { followerUri: actorUri, followingUri: target.uri, activityUri: activity.id });
+          deps.replies.acceptFollow(tx, follow, activity);
+        },
+      };
+    }
+    case "Undo": {
+      const object = activity.object;
+      const inner = typeOf(object);
+      if (inner.includes("Follow") || (typeof object === "string" && deps.db.select().from(follows).where(eq(follows.activityUri, object)).get())) {
+        const followingUri =
+          inner.includes("Follow") ? idOf((object as { object?: unknown }).object) : deps.db.select().from(follows).where(eq(follows.activityUri, object as string)).get()?.followingUri ?? null;
+        if (!followingUri) throw new Refused(400, "The Undo does not say whom it stops following.");
+        return { reason: "Follow undone.", apply: (tx) => void removeFollow(tx, actorUri, { followerUri: actorUri, followingUri }) };
+      }
+      return { reason: "Nothing here to undo.", ignored: true };
+    }
+    case "Accept":
+    case "Reject": {
+      const object = activity.object;
+      const ref = { activityUri: idOf(object) ?? undefined, followerUri: idOf((object as { actor?: unknown } | undefined)?.actor) ?? undefined };
+      const answer = type === "Accept" ? "accepted" : "rejected";
+      let follow: Follow | null = null;
+      return {
+        reason: `Follow ${answer}.`,
+        apply: (tx) => {
+          follow = answerFollow(tx, actorUri, answer, ref) ?? answerFollow(tx, actorUri, answer, { followerUri: ref.followerUri });
+        },
+        after: () => {
+          if (follow?.status === "accepted") deps.onFollowAccepted?.(follow);
+        },
+      };
+    }
+    case "Create":
+    case "Update":
+      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false });
+    case "Announce":
+      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true });
+    case "Delete": {
+      const objectUri = idOf(activity.object);
+      if (!objectUri) throw new Refused(400, "The Delete does not name what it deletes.");
+      if (objectUri === actorUri) return { reason: "The actor is gone.", apply: (tx) => void tx.delete(follows).where(eq(follows.followerUri, actorUri)).run() };
+      if (origin(objectUri) !== origin(actorUri)) throw new Refused(403, "Only its owner deletes an object.");
+      let badgeId: string | null = null;
+      return {
+        reason: "Withdrawn.",
+        apply: (tx) => {
+          badgeId = withdrawRemoteBadge(tx, actorUri, objectUri)?.badgeId ?? null;
+        },
+        after: () => {
+          if (badgeId) deps.onRemoteBadgeChanged?.(badgeId);
+        },
+      };
+    }
+  }
+}
+
+/**
+ * A badge version named by Create, Update or Announce. An embedded object is believed only
+ * when it comes from its own origin (FEP-fe34) or carries its steward's valid proof;
+ * otherwise, and always for Announce, it is fetched from where its id says it lives.
+ */
+async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: string, object: unknown, options: { announced: boolean }): Promise<Plan> {
+  const objectUri = idOf(object);
+  if (!objectUri) throw new Refused(400, "The activity does not name its object.");
+  const held = (uri: string) => !!deps.db.select({ id: badges.id }).from(badges).where(eq(badges.uri, uri)).get();
+  let document: unknown = typeof object === "object" ? object : null;
+  if (document && !options.announced && origin(objectUri) !== origin(actorUri)) {
+    const proof = (document as { proof?: unknown }).proof ? await deps.verifyProof(document) : null;
+    if (!proof?.ok) document = null;
+  }
+  if (!document || options.announced) document = await deps.fetchObject(objectUri);
+  const version = deps.readBadgeVersion(document);
+  if (!version) return { reason: "Not a badge definition; nothing to do.", ignored: true };
+  // Badges from organisations nobody here follows are not wanted, unless already held;
+  // an Announce counts when someone here follows whoever shared it.
+  const wanted = followsActor(deps.db, version.stewardUri) || held(version.badgeUri) || (options.announced && followsActor(deps.db, actorUri));
+  if (!wanted) return { reason: "No one here follows its steward.", ignored: true };
+  if (!options.announced && version.stewardUri !== actorUri) throw new Refused(403, "Only a badge's steward publishes or updates it.");
+  await deps.actors.get(version.stewardUri);
+  // Co-authors we can reach are recorded so the badge shows them; one we cannot is left out.
+  const remoteCoauthors = (version.coauthorUris ?? []).filter((uri) => origin(uri) !== origin(deps.publicUrl));
+  await Promise.all(remoteCoauthors.map((uri) => deps.actors.get(uri).catch(() => null)));
+  let badgeId: string | null = null;
+  return {
+    reason: `Version ${version.number} of ${version.content.name} stored.`,
+    apply: (tx) => {
+      badgeId = applyRemoteBadgeVersion(tx, version.stewardUri, version).badgeId;
+    },
+    after: () => {
+      if (badgeId) deps.onRemoteBadgeChanged?.(badgeId);
+    },
+  };
+}
