@@ -99,9 +99,16 @@ export function updateActivity(actor: string, object: BadgeObject, options: Acti
   return { ...envelope(actor, options, BADGE_CONTEXT), type: "Update", ...badgeAudience(actor, object), object: embed(object) };
 }
 
-/** A withdrawn badge: Delete with its Tombstone. */
-export function deleteActivity(actor: string, tombstone: BadgeTombstone, options: ActivityOptions = {}): DeleteActivity {
-  return { ...envelope(actor, options), type: "Delete", ...badgeAudience(actor, {}), object: embed(tombstone) };
+/**
+ * A withdrawn badge: Delete with its Tombstone. `cc` names the co-authors, as the
+ * object's own `cc` did, so their instances hear of it too.
+ */
+export function deleteActivity(
+  actor: string,
+  tombstone: BadgeTombstone,
+  options: ActivityOptions & { cc?: string[] } = {},
+): DeleteActivity {
+  return { ...envelope(actor, options), type: "Delete", ...badgeAudience(actor, { cc: options.cc }), object: embed(tombstone) };
 }
 
 /**

@@ -82,7 +82,10 @@ describe("activities", () => {
     expect(del.type).toBe("Delete");
     expect(del.object).toEqual({ id: badgeObject().id, type: "Tombstone", formerType: "Note", deleted: deleted.toISOString() });
     expect(del.to).toEqual([PUBLIC_COLLECTION, `${actor}/followers`]);
+    expect(del.cc).toEqual([]);
     expect(del.id.startsWith(`${actor}/activities/`)).toBe(true);
+    const toCoauthors = deleteActivity(actor, toBadgeTombstone(badgeObject().id, deleted), { cc: badgeObject().cc });
+    expect(toCoauthors.cc).toEqual([partner.org.uri]);
   });
 
   it("Announce: a peer's badge shared with the sharer's followers; its steward copied", () => {
