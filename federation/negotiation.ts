@@ -33,8 +33,8 @@ export type Representation = "activity+json" | "ld+json" | "html";
 
 /**
  * Which representation a request prefers. ActivityStreams only when it names
- * `application/activity+json`, or `application/ld+json` with no profile or the
- * ActivityStreams profile, at least as strongly as it names HTML; otherwise HTML.
+ * `application/activity+json`, or `application/ld+json` with the ActivityStreams
+ * profile, at least as strongly as it names HTML; otherwise HTML.
  */
 export function preferredRepresentation(accept: string | undefined): Representation {
   if (!accept) return "html";
@@ -44,7 +44,9 @@ export function preferredRepresentation(accept: string | undefined): Representat
   for (const r of parseAccept(accept)) {
     if (r.type === ACTIVITY_JSON) activity = Math.max(activity, r.q);
     else if (r.type === "application/ld+json") {
-      const profiles = r.params.get("profile")?.split(/\s+/) ?? [AS_PROFILE];
+      // Only with the ActivityStreams profile (as ActivityPub §3.2 has clients send it):
+      // plain JSON-LD at a badge's URI may be an Open Badges reader after the Achievement.
+      const profiles = r.params.get("profile")?.split(/\s+/) ?? [];
       if (profiles.includes(AS_PROFILE)) ld = Math.max(ld, r.q);
     } else if (r.type === "text/html" || r.type === "application/xhtml+xml") html = Math.max(html, r.q);
   }

@@ -8,7 +8,10 @@ describe("content negotiation", () => {
     expect(preferredRepresentation('application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"')).toBe("activity+json");
     expect(preferredRepresentation("application/activity+json")).toBe("activity+json");
     expect(preferredRepresentation('application/ld+json; profile="https://www.w3.org/ns/activitystreams"')).toBe("ld+json");
-    expect(preferredRepresentation("application/ld+json")).toBe("ld+json");
+    // What every ActivityPub server sends names activity+json; plain JSON-LD is left for
+    // other readers (an Open Badges verifier dereferencing an Achievement id).
+    expect(preferredRepresentation("application/activity+json, application/ld+json")).toBe("activity+json");
+    expect(preferredRepresentation("application/ld+json")).toBe("html");
     // Firefox and Chromium.
     expect(preferredRepresentation("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")).toBe("html");
     expect(preferredRepresentation("*/*")).toBe("html");
