@@ -14,6 +14,7 @@ import { parseEnv, type Env } from "./app/env.server";
 import { createAuth } from "./app/services/auth.server";
 import { createRealtime } from "./app/realtime/server";
 import { sameOriginGuard } from "./app/utils/same-origin.server";
+import { federationRouter } from "./federation/router";
 
 export interface StartOptions {
   env?: Partial<Record<keyof Env, string>>;
@@ -64,6 +65,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
+  // Federation (WebFinger, NodeInfo, ActivityStreams documents) before the CSRF guard:
+  // servers are not browsers; what they POST is signed, not same-origin.
+  app.use(federationRouter({ db, publicUrl: env.PUBLIC_URL }));
   app.use(sameOriginGuard(env.PUBLIC_URL));
 
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;

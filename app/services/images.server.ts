@@ -156,3 +156,8 @@ export type UploadedImage = UploadedFile;
 export async function storeBadgeImage(ctx: { db: DatabaseLike }, upload: UploadedImage): Promise<string> {
   return storeUploadedImage(ctx.db, upload, { field: "image" }).id;
 }
+
+/** The media type of a stored image, without reading its bytes; null when there is none. */
+export function imageContentType(db: DatabaseLike, id: string): ImageContentType | null {
+  return db.select({ contentType: images.contentType }).from(images).where(eq(images.id, id)).get()?.contentType ?? null;
+}
