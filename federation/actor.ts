@@ -38,7 +38,7 @@ function keyMaterial(actorUri: string, keys: ActorKeys) {
 }
 
 export interface OrganisationActorSource {
-  organisation: Pick<Organisation, "uri" | "handle" | "name" | "description" | "website" | "logoImageId" | "createdAt">;
+  organisation: Pick<Organisation, "uri" | "handle" | "name" | "kind" | "description" | "website" | "logoImageId" | "createdAt">;
   logoContentType: string | null;
   keys: ActorKeys;
 }
@@ -52,6 +52,7 @@ export function organisationActor({ organisation: org, logoContentType, keys }: 
     type: "Organization",
     preferredUsername: org.handle,
     name: org.name,
+    organisationKind: org.kind,
     summary: descriptionHtml(org.description),
     // The profile page is the actor's own URL: browsers get HTML there.
     url: org.uri,

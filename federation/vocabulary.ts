@@ -33,6 +33,8 @@ export const ACTOR_TERMS = {
   publicKeyMultibase: "sec:publicKeyMultibase",
   controller: { "@id": "sec:controller", "@type": "@id" },
   assertionMethod: { "@id": "sec:assertionMethod", "@type": "@id", "@container": "@set" },
+  // What kind of organisation this is (nonprofit, business, school, community).
+  organisationKind: `${BADGE_COMMONS_NS}organisationKind`,
 } as const;
 
 /**

@@ -243,6 +243,7 @@ export function publishVersion(
       .run();
     tx.update(badges).set({ status: "published", latestVersionId: id, updatedAt: now }).where(eq(badges.id, badgeId)).run();
     indexPublishedVersion(tx, badgeId);
+    ctx.federation.badgeChanged(tx, badgeId, "published");
     return tx.select().from(versions).where(eq(versions.id, id)).get()!;
   });
   ctx.events.badgeChanged(badgeId, "published");
@@ -274,6 +275,7 @@ export function deprecateBadge(ctx: ServiceContext, userId: string, badgeId: str
       .set({ status: "deprecated", deprecatedAt: new Date(), successorUri, updatedAt: new Date() })
       .where(eq(badges.id, badgeId))
       .run();
+    ctx.federation.badgeChanged(tx, badgeId, "deprecated");
     return getBadge(tx, badgeId);
   });
   ctx.events.badgeChanged(badgeId, "deprecated");
@@ -293,6 +295,7 @@ export function withdrawBadge(ctx: ServiceContext, userId: string, badgeId: stri
     if (access.badge.status === "withdrawn") throw new ConflictError("This badge is already withdrawn.");
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badgeId)).run();
     indexPublishedVersion(tx, badgeId);
+    ctx.federation.badgeChanged(tx, badgeId, "withdrawn");
     return getBadge(tx, badgeId);
   });
   ctx.events.badgeChanged(badgeId, "withdrawn");

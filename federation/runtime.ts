@@ -1,0 +1,159 @@
+// Assembles federation for one running instance: the inbox endpoints, the directory of
+// remote actors, following and back-fill, and the outbox that services write to. server.ts
+// makes one and mounts its router before the CSRF guard (servers are not browsers: what
+// they POST is signed, not same-origin).
+import express, { type Router } from "express";
+import type { Db } from "../db/client";
+import type { Follow } from "../db/schema";
+import type { FederationOutbox } from "../app/services/federation-outbox";
+import { ValidationError } from "../app/services/errors";
+import type { RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import { parseBadgeObject } from "./badge-object";
+import type { Fetcher } from "./fetcher";
+import { backfillOutbox, followOrganisation, followsAwaitingBackfill, unfollowOrganisation, type FollowingDeps } from "./following";
+import { acceptActivity } from "./activities";
+import { receiveActivity, INBOX_BODY_LIMIT, type InboxDeps } from "./inbox";
+import { createKeyResolver, multikeyResolver } from "./key-resolver";
+import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
+import { enqueueActivity } from "./outbox";
+import { verifyProof } from "./proof";
+import { federationOutbox } from "./publisher";
+import { actorDirectory } from "./remote-actors";
+import { instanceActorUri } from "./uris";
+
+/** Our domain's reading of a badge object; null when the object is not a badge at all. */
+export function readBadgeVersion(object: unknown): RemoteBadgeVersion | null {
+  if (!object || typeof object !== "object" || !("versionId" in object)) return null;
+  const parsed = parseBadgeObject(object);
+  if (!parsed.ok) throw new ValidationError(`Not a badge version we can accept: ${parsed.error}`);
+  const b = parsed.badge;
+  return {
+    badgeUri: b.badgeUri,
+    versionUri: b.versionUri,
+    number: b.versionNumber,
+    url: b.url,
+    content: b.content,
+    stewardUri: b.stewardUri,
+    coauthorUris: b.coauthorUris,
+    contentHash: b.contentHash,
+    publishedAt: b.published,
+    approvalPolicy: b.approvalPolicy,
+    status: b.status,
+    successorUri: b.successorUri,
+    deprecatedAt: b.deprecatedAt,
+  };
+}
+
+export interface FederationRuntimeOptions {
+  db: Db;
+  publicUrl: string;
+  fetcher: Fetcher;
+  allowPlainHttp: boolean;
+  /** After commit: a remote badge was stored, changed or withdrawn here. */
+  onRemoteBadgeChanged?(badgeId: string): void;
+}
+
+export interface FederationRuntime {
+  router: Router;
+  outbox: FederationOutbox;
+  following: FollowingDeps;
+  follow(userId: string, organisationId: string, input: string): Promise<Follow>;
+  unfollow(userId: string, organisationId: string, followingUri: string): void;
+  /** Back-fills started and not yet finished (tests wait on them). */
+  idle(): Promise<void>;
+}
+
+export function createFederationRuntime(options: FederationRuntimeOptions): FederationRuntime {
+  const { db, publicUrl, fetcher } = options;
+  const instanceUri = instanceActorUri(publicUrl);
+  const instanceKey = () => ({ keyId: rsaKeyId(instanceUri), privateKey: rsaPrivateKey(actorKeysFor(db, instanceUri)) });
+  const fetchDocument = async (url: string) => (await fetcher.getDocument(url, { signAs: instanceKey() })).document;
+  const keys = createKeyResolver(db, { publicUrl, fetchDocument });
+  const actors = actorDirectory(db, fetchDocument);
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    p.finally(() => pending.delete(p)).catch(() => {});
+  };
+
+  const following: FollowingDeps = {
+    db,
+    publicUrl,
+    fetcher,
+    actors,
+    get instanceKey() {
+      return instanceKey();
+    },
+    readBadgeVersion,
+    allowPlainHttp: options.allowPlainHttp,
+    onRemoteBadgeChanged: options.onRemoteBadgeChanged,
+  };
+  const backfill = (follow: Pick<Follow, "followerUri" | "followingUri">) =>
+    track(
+      backfillOutbox(following, follow).catch((e: unknown) => {
+        console.warn(`back-fill of ${follow.followingUri} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }),
+    );
+
+  const inboxDeps: InboxDeps = {
+    db,
+    publicUrl,
+    keys,
+    actors,
+    fetchObject: fetchDocument,
+    readBadgeVersion,
+    verifyProof: (document) => verifyProof(document, multikeyResolver(keys)),
+    replies: {
+      acceptFollow(tx, follow, followActivity) {
+        // The follower's actor was fetched before this transaction began.
+        const inbox = tx.query.remoteActors.findFirst({ where: (a, { eq }) => eq(a.uri, follow.followerUri) }).sync()?.inboxUrl;
+        if (!inbox) throw new Error(`no inbox known for ${follow.followerUri}`);
+        const accept = acceptActivity({ id: String(followActivity.id), actor: follow.followerUri, object: follow.followingUri });
+        enqueueActivity(tx, { actorUri: follow.followingUri, document: accept as never, public: false, inboxes: [inbox] });
+      },
+    },
+    onFollowAccepted: (follow) => backfill(follow),
+    onRemoteBadgeChanged: options.onRemoteBadgeChanged,
+  };
+
+  const router = express.Router();
+  const inbox = express.raw({ type: () => true, limit: INBOX_BODY_LIMIT });
+  const receive: express.RequestHandler = async (req, res, next) => {
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const answer = await receiveActivity(inboxDeps, {
+        method: req.method,
+        url: new URL(req.originalUrl, publicUrl).href,
+        headers: req.headers,
+        body,
+      });
+      res.status(answer.status).type("text/plain").send(answer.reason);
+    } catch (e) {
+      next(e);
+    }
+  };
+  router.post("/inbox", inbox, receive);
+  router.post("/orgs/:handle/inbox", inbox, receive);
+  // An oversized body: express.raw answers 413 by itself; say why in plain words.
+  router.use(((err, _req, res, next) => {
+    if (err && typeof err === "object" && (err as { type?: string }).type === "entity.too.large") {
+      res.status(413).type("text/plain").send(`An activity is at most ${INBOX_BODY_LIMIT} bytes.`);
+      return;
+    }
+    next(err);
+  }) as express.ErrorRequestHandler);
+
+  // Back-fills a restart interrupted.
+  for (const follow of followsAwaitingBackfill(db)) backfill(follow);
+
+  return {
+    router,
+    outbox: federationOutbox(publicUrl),
+    following,
+    follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
+    unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),
+    async idle() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+  };
+}
