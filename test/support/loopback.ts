@@ -22,7 +22,7 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackServer(handler: LoopbackHandler, host = "127.0.0.1"): Promise<LoopbackServer> {
+export async function startLoopbackServer(handler: LoopbackHandler, host = "127.0.0.1", port = 0): Promise<LoopbackServer> {
   const state = {
     requests: [] as LoopbackRequest[],
     connections: 0,
@@ -41,11 +41,14 @@ export async function startLoopbackServer(handler: LoopbackHandler, host = "127.
     });
   });
   server.on("connection", () => state.connections++);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    port,
-    origin: `http://${host}:${port}`,
+    port: bound,
+    origin: `http://${host}:${bound}`,
     get requests() {
       return state.requests;
     },
