@@ -36,13 +36,23 @@ export type Outcome =
   /** Not attempted after all (the worker stopped): due again at once, attempt not counted. */
   | { id: number; kind: "release" };
 
+// Candidates are read in the due index's order and bounded, so a claim costs the same
+// with ten or a hundred thousand rows waiting; hosts already at their cap are skipped
+// while reading, so one host's backlog at the head of the queue never hides the others.
 const CLAIM = `
 WITH busy(host, n) AS (SELECT key, value FROM json_each(@busy)),
-ranked AS (
-  SELECT d.id AS id, d.next_attempt_at AS due,
-         row_number() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) + coalesce(b.n, 0) AS slot
-  FROM deliveries d LEFT JOIN busy b ON b.host = d.host
+candidates AS (
+  SELECT d.id AS id, d.host AS host, d.next_attempt_at AS due
+  FROM deliveries d
   WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
+    AND d.host NOT IN (SELECT host FROM busy WHERE n >= @perHost)
+  ORDER BY d.next_attempt_at
+  LIMIT @window
+),
+ranked AS (
+  SELECT c.id AS id, c.due AS due,
+         row_number() OVER (PARTITION BY c.host ORDER BY c.due, c.id) + coalesce(b.n, 0) AS slot
+  FROM candidates c LEFT JOIN busy b ON b.host = c.host
 )
 UPDATE deliveries
 SET lease_until = @leaseUntil, lease_owner = @owner, attempts = attempts + 1, last_attempt_at = @now
@@ -80,6 +90,9 @@ function statements(client: Database.Database) {
   };
 }
 
+// Rows read per claim at least; each costs about a microsecond.
+const CANDIDATE_WINDOW = 64;
+
 const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
 function sql(db: Db) {
   let s = cache.get(db.$client);
@@ -97,6 +110,7 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): ClaimedDelivery[] {
     owner: o.owner,
     perHost: o.perHostLimit,
     limit: o.limit,
+    window: Math.max(CANDIDATE_WINDOW, o.limit * 4),
   };
   return db.$client.transaction(() => s.claim.all(params) as ClaimedDelivery[]).immediate();
 }

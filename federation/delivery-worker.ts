@@ -147,14 +147,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     try {
       flush();
       const free = tuning.concurrency - inFlight.size;
+      // Claims come in batches while busy: each costs a transaction and a scan, so one per
+      // finished delivery would cost more than the delivery's own bookkeeping.
+      const worthClaiming = free >= Math.max(1, Math.floor(tuning.concurrency / 4)) || inFlight.size === 0;
       const claimed =
-        free > 0
+        worthClaiming
           ? claimDueDeliveries(db, { owner: run.name, now: clock(), leaseMs: tuning.leaseMs, limit: free, perHostLimit: tuning.perHostConcurrency, busyHosts: perHost })
           : [];
       for (const row of claimed) launch(row);
       // Finishing deliveries wake the worker; only with nothing more to claim does it
       // need a timer for the next retry or lease coming due.
-      if (claimed.length === 0) {
+      if (worthClaiming && claimed.length === 0) {
         sleepUntil(nextClaimableAt(db));
         if (inFlight.size === 0) idleWaiters.splice(0).forEach((resolve) => resolve());
       }

@@ -10,6 +10,7 @@ import { createDeliveryWorker, type DeliveryWorker } from "../../federation/deli
 import { createFetcher } from "../../federation/fetcher";
 import { actorKeysFor, rsaKeyId } from "../../federation/keys";
 import { enqueueActivity } from "../../federation/outbox";
+import { openDatabase } from "../../db/client";
 import { createTestDb } from "../support/factories";
 import { makeActivity, makeRemoteFollower, startPeerInbox, type PeerInbox } from "../support/federation";
 import { waitFor } from "../support/loopback";
@@ -256,5 +257,31 @@ describe("restarts and crashes", () => {
     expect(Date.now() - started).toBeLessThan(2_000); // freed at start-up, not after the 60 s lease
     expect(p.received.map((r) => r.activityId)).toEqual([activity.id, activity.id]);
     expect(p.applied()).toEqual(new Set([activity.id]));
+  });
+});
+
+describe("several workers on one database", () => {
+  it("deliver each row once between them", async () => {
+    const first = createTestDb();
+    const second = openDatabase(first.$client.name);
+    cleanups.push(() => second.$client.close());
+    const actor = "http://badges.test/orgs/a";
+    actorKeysFor(first, actor);
+    const p = await peer(() => first);
+    p.reply = () => ({ status: 202, delayMs: 5 });
+    const inboxes = Array.from({ length: 200 }, (_, i) => `${p.origin}/users/u${i}/inbox`);
+    const workers = [first, second].map((db, i) =>
+      createDeliveryWorker({ db, fetcher: createFetcher({ allowPrivateAddresses: true, userAgent: `worker-${i}` }), ...FAST }),
+    );
+    workers.forEach((w) => w.start());
+    cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
+    const activity = publish(first, actor, inboxes);
+    await waitFor(() => allDelivered(first, activity.activityId), 10_000, "200 deliveries");
+    expect(p.received).toHaveLength(200);
+    expect(new Set(p.received.map((r) => r.url)).size).toBe(200);
+    expect(p.received.every((r) => r.verified)).toBe(true);
+    expect(new Set(p.received.map((r) => r.headers["user-agent"]))).toEqual(new Set(["worker-0", "worker-1"])); // both took part
+    const byWorker = first.select().from(deliveries).all().map((r) => r.attempts);
+    expect(byWorker.every((n) => n === 1)).toBe(true);
   });
 });
