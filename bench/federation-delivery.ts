@@ -5,6 +5,7 @@
 // Simulated instances are names (f1.bench.test, h1.bench.test, …) that the fetcher's
 // resolver maps to 127.0.0.1; the sink tells them apart by the Host header.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSign } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { openDatabase, type Db } from "../db/client";
 import { follows, remoteActors } from "../db/schema";
 import { createDeliveryWorker } from "../federation/delivery-worker";
 import { createFetcher, type Resolver } from "../federation/fetcher";
-import { actorKeysFor } from "../federation/keys";
+import { actorKeysFor, rsaPrivateKey } from "../federation/keys";
 import { enqueueActivity } from "../federation/outbox";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -103,14 +104,17 @@ function badgeActivity() {
 
 /** Publishes once to the current followers and waits until every delivery is done. */
 async function publishAndDeliver(db: Db, worker: ReturnType<typeof createDeliveryWorker>) {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const { inboxes } = db.transaction((tx) => enqueueActivity(tx, { actorUri: ACTOR, document: badgeActivity(), public: true }));
   const queuedMs = performance.now() - started;
   await worker.idle();
   const totalMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   const counts = db.$client.prepare("SELECT status, count(*) AS n FROM deliveries GROUP BY status").all() as { status: string; n: number }[];
   db.$client.prepare("DELETE FROM deliveries").run();
-  return { deliveries: inboxes.length, queuedMs, totalMs, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
+  return { deliveries: inboxes.length, queuedMs, totalMs, cpuMs, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
 }
 
 export async function benchFederationDelivery(followers = 1_000, sharedHosts = 100) {
@@ -126,6 +130,7 @@ export async function benchFederationDelivery(followers = 1_000, sharedHosts = 1
   worker.start();
   const host = (name: string) => `${name}.bench.test:${sink.port}`;
   const rate = (r: { deliveries: number; totalMs: number }) => ((r.deliveries / r.totalMs) * 1000).toFixed(0);
+  const cpuEach = (r: { deliveries: number; cpuMs: number }) => `${((r.cpuMs / r.deliveries) * 1000).toFixed(0)} µs CPU each`;
   try {
     console.log(`\nFederation delivery: one badge activity (${JSON.stringify(badgeActivity()).length} bytes), RSA-2048 signed, to a loopback sink that verifies each request (target: >= 1,500 deliveries/s)`);
     published = 0;
@@ -135,13 +140,18 @@ export async function benchFederationDelivery(followers = 1_000, sharedHosts = 1
     await publishAndDeliver(db, worker);
     clearFollowers(db);
     await sink.reset();
+    // What signing costs on this machine right now: figures from a busy machine read against it.
+    const signStarted = performance.now();
+    const calibrationKey = rsaPrivateKey(keys);
+    for (let i = 0; i < 200; i++) createSign("sha256").update(`calibration ${i}`).sign(calibrationKey);
+    console.log(`  RSA-2048 signature here and now: ${(((performance.now() - signStarted) / 200) * 1000).toFixed(0)} µs on one core (about 280 µs on an idle one)`);
 
     addFollowers(db, "f", followers, (i) => host(`f${i}`), false);
     const own = await publishAndDeliver(db, worker);
     const ownStats = await sink.stats();
     console.log(
       `  ${followers} followers, each with its own inbox on its own host: ${own.deliveries} deliveries in ${own.totalMs.toFixed(0)} ms ` +
-        `= ${rate(own)} deliveries/s (fan-out written in ${own.queuedMs.toFixed(1)} ms; delivered ${own.counts.delivered ?? 0}, sink verified ${ownStats.verified}, refused ${ownStats.refused})`,
+        `= ${rate(own)} deliveries/s, ${cpuEach(own)} (fan-out written in ${own.queuedMs.toFixed(1)} ms; delivered ${own.counts.delivered ?? 0}, sink verified ${ownStats.verified}, refused ${ownStats.refused})`,
     );
     clearFollowers(db);
     await sink.reset();
@@ -151,7 +161,7 @@ export async function benchFederationDelivery(followers = 1_000, sharedHosts = 1
     const fewStats = await sink.stats();
     console.log(
       `  ${followers} followers, own inboxes on 10 hosts (4 at a time per host): ${few.deliveries} deliveries in ${few.totalMs.toFixed(0)} ms ` +
-        `= ${rate(few)} deliveries/s (sink verified ${fewStats.verified})`,
+        `= ${rate(few)} deliveries/s, ${cpuEach(few)} (sink verified ${fewStats.verified})`,
     );
     clearFollowers(db);
     await sink.reset();

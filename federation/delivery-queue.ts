@@ -93,7 +93,8 @@ function statements(client: Database.Database) {
 // Rows read per claim at least; each costs about a microsecond.
 const CANDIDATE_WINDOW = 64;
 
-const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
+type Statements = ReturnType<typeof statements>;
+const cache = new WeakMap<Database.Database, Statements>();
 function sql(db: Db) {
   let s = cache.get(db.$client);
   if (!s) cache.set(db.$client, (s = statements(db.$client)));
@@ -102,8 +103,27 @@ function sql(db: Db) {
 
 /** Leases up to `limit` due deliveries to `owner`, spread across hosts, within the per-host cap. */
 export function claimDueDeliveries(db: Db, o: ClaimOptions): ClaimedDelivery[] {
-  const s = sql(db);
-  const params = {
+  return db.$client.transaction(() => claimIn(sql(db), o)).immediate();
+}
+
+/** Records attempt outcomes, in one transaction. Retry, dead and release apply only while `owner` holds the lease. */
+export function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[], now: number): void {
+  if (outcomes.length === 0) return;
+  db.$client.transaction(() => recordIn(sql(db), owner, outcomes, now)).immediate();
+}
+
+/** Both in one transaction: what a busy worker does each time slots free up. */
+export function recordAndClaim(db: Db, outcomes: readonly Outcome[], o: ClaimOptions): ClaimedDelivery[] {
+  return db.$client
+    .transaction(() => {
+      recordIn(sql(db), o.owner, outcomes, o.now);
+      return claimIn(sql(db), o);
+    })
+    .immediate();
+}
+
+function claimIn(s: Statements, o: ClaimOptions): ClaimedDelivery[] {
+  return s.claim.all({
     busy: JSON.stringify(Object.fromEntries(o.busyHosts ?? [])),
     now: o.now,
     leaseUntil: o.now + o.leaseMs,
@@ -111,24 +131,16 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): ClaimedDelivery[] {
     perHost: o.perHostLimit,
     limit: o.limit,
     window: Math.max(CANDIDATE_WINDOW, o.limit * 4),
-  };
-  return db.$client.transaction(() => s.claim.all(params) as ClaimedDelivery[]).immediate();
+  }) as ClaimedDelivery[];
 }
 
-/** Records attempt outcomes, in one transaction. Retry, dead and release apply only while `owner` holds the lease. */
-export function recordOutcomes(db: Db, owner: string, outcomes: readonly Outcome[], now: number): void {
-  if (outcomes.length === 0) return;
-  const s = sql(db);
-  db.$client
-    .transaction(() => {
-      for (const o of outcomes) {
-        if (o.kind === "delivered") s.delivered.run({ id: o.id, now, status: o.status });
-        else if (o.kind === "retry") s.retry.run({ id: o.id, owner, at: o.at, status: o.status, reason: o.reason });
-        else if (o.kind === "dead") s.dead.run({ id: o.id, owner, status: o.status, reason: o.reason });
-        else s.release.run({ id: o.id, owner });
-      }
-    })
-    .immediate();
+function recordIn(s: Statements, owner: string, outcomes: readonly Outcome[], now: number) {
+  for (const o of outcomes) {
+    if (o.kind === "delivered") s.delivered.run({ id: o.id, now, status: o.status });
+    else if (o.kind === "retry") s.retry.run({ id: o.id, owner, at: o.at, status: o.status, reason: o.reason });
+    else if (o.kind === "dead") s.dead.run({ id: o.id, owner, status: o.status, reason: o.reason });
+    else s.release.run({ id: o.id, owner });
+  }
 }
 
 /** Owners holding leases on pending rows now. */

@@ -7,7 +7,7 @@ import type { KeyObject } from "node:crypto";
 import type { Db } from "../db/client";
 import { onDeliveriesQueued } from "./delivery-signal";
 import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from "./delivery-policy";
-import { activityToSend, claimDueDeliveries, nextClaimableAt, recordOutcomes, type ClaimedDelivery, type Outcome } from "./delivery-queue";
+import { activityToSend, nextClaimableAt, recordAndClaim, recordOutcomes, type ClaimedDelivery, type Outcome } from "./delivery-queue";
 import { beginRun, releaseLeasesOfGoneRuns, type RunOwner } from "./delivery-runs";
 import type { Fetcher } from "./fetcher";
 import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
@@ -61,7 +61,8 @@ interface InFlight {
   done: Promise<void>;
 }
 
-// Parsed private keys and activity bodies, kept while a fan-out is under way.
+// Parsed private keys and activity bodies are kept while deliveries are under way, and
+// dropped whenever the worker runs out of work.
 const KEPT_ACTIVITIES = 64;
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
@@ -145,21 +146,33 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     tickQueued = false;
     if (!running || !run) return;
     try {
-      flush();
       const free = tuning.concurrency - inFlight.size;
-      // Claims come in batches while busy: each costs a transaction and a scan, so one per
-      // finished delivery would cost more than the delivery's own bookkeeping.
-      const worthClaiming = free >= Math.max(1, Math.floor(tuning.concurrency / 4)) || inFlight.size === 0;
-      const claimed =
-        worthClaiming
-          ? claimDueDeliveries(db, { owner: run.name, now: clock(), leaseMs: tuning.leaseMs, limit: free, perHostLimit: tuning.perHostConcurrency, busyHosts: perHost })
-          : [];
+      // While busy, outcomes are recorded and rows claimed in batches, one transaction for
+      // both: one per finished delivery would cost more than the delivery's bookkeeping.
+      const batch = Math.max(1, Math.floor(tuning.concurrency / 4));
+      if (free < batch && inFlight.size > 0) {
+        if (finished.length >= batch) flush();
+        return;
+      }
+      const claimed = recordAndClaim(db, finished.splice(0), {
+        owner: run.name,
+        now: clock(),
+        leaseMs: tuning.leaseMs,
+        limit: free,
+        perHostLimit: tuning.perHostConcurrency,
+        busyHosts: perHost,
+      });
       for (const row of claimed) launch(row);
       // Finishing deliveries wake the worker; only with nothing more to claim does it
       // need a timer for the next retry or lease coming due.
-      if (worthClaiming && claimed.length === 0) {
+      if (claimed.length === 0) {
         sleepUntil(nextClaimableAt(db));
-        if (inFlight.size === 0) idleWaiters.splice(0).forEach((resolve) => resolve());
+        if (inFlight.size === 0) {
+          // Read keys and activities afresh for the next burst (a key may have been rotated).
+          keys.clear();
+          bodies.clear();
+          idleWaiters.splice(0).forEach((resolve) => resolve());
+        }
       }
     } catch (error) {
       console.error("delivery worker could not read the queue", error);

@@ -21,7 +21,7 @@ import {
   RemoteError,
   isFetchError,
 } from "./fetch-errors";
-import { signRequest, type SigningKey } from "./http-signatures";
+import { signRequest, signRequestAsync, type SigningKey } from "./http-signatures";
 
 export interface ResolvedAddress {
   address: string;
@@ -314,7 +314,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
         "user-agent": config.userAgent,
         accept: ACTIVITY_ACCEPT,
       };
-      const headers = options.signAs ? signRequest({ method: "POST", url: url.href, body: bytes, headers: base }, options.signAs) : base;
+      const headers = options.signAs ? await signRequestAsync({ method: "POST", url: url.href, body: bytes, headers: base }, options.signAs) : base;
       headers["content-length"] = String(bytes.length);
       const res = await exchange(url, { method: "POST", headers, body: bytes, overflow: "truncate", limit: POST_BODY_KEPT, signal: options.signal }, deadline);
       return { status: res.status, headers: res.headers, body: res.body.toString("utf8") };
