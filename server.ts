@@ -1,10 +1,11 @@
 // One HTTP server: Express serving the Remix app and static assets, with socket.io on the
-// same port. Singletons (database, auth, realtime hub) are made here once and reach
-// loaders and actions through getLoadContext.
+// same port. Singletons (database, auth, realtime hub, the guarded fetcher and the
+// delivery worker) are made here once and reach loaders and actions through getLoadContext.
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { readFileSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -15,11 +16,23 @@ import { createAuth } from "./app/services/auth.server";
 import { createRealtime } from "./app/realtime/server";
 import { sameOriginGuard } from "./app/utils/same-origin.server";
 import { federationRouter } from "./federation/router";
+import { createFederationRuntime, type FederationRuntime } from "./federation/runtime";
+import { noBadgeEvents, type BadgeEvents } from "./app/services/events";
+import { createDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from "./federation/delivery-worker";
+import type { RetryPolicy } from "./federation/delivery-policy";
+import { createFetcher, type Fetcher, type Resolver } from "./federation/fetcher";
 
 export interface StartOptions {
   env?: Partial<Record<keyof Env, string>>;
   // Quiet request logging (tests).
   quiet?: boolean;
+  federation?: {
+    // `false`: no delivery worker (tests that drive one themselves). Otherwise tuning,
+    // e.g. a retry schedule of milliseconds so a test sees retries happen.
+    delivery?: false | (Partial<Omit<DeliveryTuning, "retry">> & { retry?: Partial<RetryPolicy> });
+    // Name resolution for the fetcher (tests give loopback peers names).
+    resolve?: Resolver;
+  };
 }
 
 export interface RunningServer {
@@ -27,8 +40,13 @@ export interface RunningServer {
   port: number;
   db: Db;
   http: HttpServer;
+  fetcher: Fetcher;
+  delivery: DeliveryWorker | null;
+  federation: FederationRuntime;
   close(): Promise<void>;
 }
+
+const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const buildPath = fileURLToPath(new URL("./build/index.js", import.meta.url));
 
@@ -51,7 +69,26 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host, env.PUBLIC_URL)),
     maxHttpBufferSize: 1_000_000,
   });
-  const realtime = createRealtime({ io, db, auth, publicUrl: env.PUBLIC_URL });
+  const fetcher = createFetcher({
+    allowPrivateAddresses: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+    userAgent: `BadgeCommons/${version} (+${env.PUBLIC_URL}/)`,
+    resolve: options.federation?.resolve,
+  });
+  // Late-bound: remote badges arriving tell open pages, and the hub needs the outbox.
+  let realtimeEvents: BadgeEvents = noBadgeEvents;
+  const federation = createFederationRuntime({
+    db,
+    publicUrl: env.PUBLIC_URL,
+    fetcher,
+    // Operators who let the fetcher reach private addresses (tests, demos, one private
+    // network) also let WebFinger fall back to plain http there.
+    allowPlainHttp: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+    onRemoteBadgeChanged: (badgeId) => realtimeEvents.badgeChanged(badgeId, "published"),
+  });
+  const realtime = createRealtime({ io, db, auth, publicUrl: env.PUBLIC_URL, federation: federation.outbox });
+  realtimeEvents = realtime.events;
+  const deliveryTuning = options.federation?.delivery;
+  const delivery = deliveryTuning === false ? null : createDeliveryWorker({ db, fetcher, ...deliveryTuning });
 
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -68,6 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Federation (WebFinger, NodeInfo, ActivityStreams documents) before the CSRF guard:
   // servers are not browsers; what they POST is signed, not same-origin.
   app.use(federationRouter({ db, publicUrl: env.PUBLIC_URL }));
+  app.use(federation.router);
   app.use(sameOriginGuard(env.PUBLIC_URL));
 
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
@@ -79,18 +117,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       getLoadContext: (req) => ({
         env,
         auth,
-        services: { db, publicUrl: env.PUBLIC_URL, events: realtime.events },
+        services: { db, publicUrl: env.PUBLIC_URL, events: realtime.events, federation: federation.outbox },
+        federation: { follow: federation.follow, unfollow: federation.unfollow },
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
     }),
   );
+
+  delivery?.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     db,
     http,
+    fetcher,
+    delivery,
+    federation,
     async close() {
+      // First, so in-flight deliveries are finished or released while the database is open.
+      await delivery?.stop();
+      fetcher.close();
       await realtime.close();
       io.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));

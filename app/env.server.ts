@@ -13,6 +13,18 @@ const EnvSchema = z.object({
   // Secure cookies are used whenever PUBLIC_URL is https; this forces them on or off.
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
   SIGNIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  // Lets the fetcher reach loopback, private, link-local, unique-local and CGNAT addresses
+  // (tests, or a federation inside one private network). Metadata endpoints stay closed.
+  FEDERATION_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(["0", "1", "false", "true"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  // Instance operators: people signed in with these e-mails see the /admin pages.
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().email("each entry must be an e-mail address"))),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { PUBLIC_URL: string };

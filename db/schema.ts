@@ -479,6 +479,10 @@ export const deliveries = sqliteTable(
     nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
     // Set while a worker holds the row; a row whose lease has passed is free again.
     leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    // Which worker run holds the lease (`host:pid:run`), so a restarted worker can free at
+    // once the rows its own dead predecessor left, instead of waiting for the lease to pass.
+    leaseOwner: text("lease_owner"),
+    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
     createdAt: createdAt(),

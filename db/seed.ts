@@ -15,9 +15,10 @@ import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { ACCOUNTS, BADGES, DEMO_PASSWORD, ORGANISATIONS, type DemoBadge } from "./seed-data";
+import { federationOutbox } from "../federation/publisher";
 
 export async function seed(db: Db, publicUrl: string, log: (line: string) => void = console.log) {
-  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents };
+  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
   if (db.select().from(users).where(eq(users.email, ACCOUNTS[0].email)).get()) {
     log("Demo data is already loaded; nothing to do.");
     return;

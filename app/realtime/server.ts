@@ -9,6 +9,7 @@ import type { Auth, SessionUser } from "../services/auth.server";
 import { BadgeContentSchema } from "../services/badge-content";
 import { badgeAccess } from "../services/badges.server";
 import { requirePublishingView } from "../services/coauthoring.server";
+import type { FederationOutbox } from "../services/federation-outbox";
 import type { ServiceContext } from "../services/context.server";
 import { isDomainError } from "../services/errors";
 import type { BadgeEvents } from "../services/events";
@@ -21,6 +22,7 @@ export interface RealtimeOptions {
   db: Db;
   auth: Auth;
   publicUrl: string;
+  federation: FederationOutbox;
   // How long changes wait before the document is stored (ms); default 1000.
   persistDelayMs?: number;
   // How often a connected editor's rights are checked again while they type (ms).
@@ -37,7 +39,7 @@ function safely<T>(fn: () => T): T | undefined {
   }
 }
 
-export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, recheckRightsMs = 15_000 }: RealtimeOptions) {
+export function createRealtime({ io, db, auth, publicUrl, federation, persistDelayMs, recheckRightsMs = 15_000 }: RealtimeOptions) {
   let closed = false;
 
   const events: BadgeEvents = {
@@ -61,7 +63,7 @@ export function createRealtime({ io, db, auth, publicUrl, persistDelayMs, rechec
   };
   const notifyWatchers = (badgeId: string, what: BadgeChangedMessage["what"]) =>
     io.to(watchRoomOf(badgeId)).emit(EV.badgeChanged, { badgeId, what } satisfies BadgeChangedMessage);
-  const ctx: ServiceContext = { db, publicUrl, events };
+  const ctx: ServiceContext = { db, publicUrl, events, federation };
 
   const drafts = new LiveDrafts(ctx, {
     persistDelayMs,

@@ -17,6 +17,7 @@ import { actorKeysFor, ed25519PublicKeyFromMultikey, rsaKeyId, rsaPrivateKey } f
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { editDraft, makeCoauthoredBadge, type Team } from "../support/publishing";
 import { startTestServer, type TestServer } from "../support/server";
+import { federationOutbox } from "../../federation/publisher";
 
 const AS = "application/activity+json";
 const LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"';
@@ -39,7 +40,7 @@ describe("federation surface over HTTP", () => {
     server = await startTestServer();
     const publicUrl = `http://localhost:${server.port}`;
     host = `localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents };
+    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
     steward = makeLocalTeam(ctx, {
       handle: "changemakers",
       name: "Changemakers",

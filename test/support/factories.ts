@@ -7,6 +7,7 @@ import { openDatabase, type Db } from "../../db/client";
 import { memberships, organisations, users, type OrganisationKind, type Role } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import type { BadgeEvents } from "../../app/services/events";
+import { federationOutbox } from "../../federation/publisher";
 
 export const PUBLIC_URL = "http://badges.test";
 
@@ -27,6 +28,7 @@ export function createTestContext(db: Db = createTestDb()): ServiceContext & { r
   return {
     db,
     publicUrl: PUBLIC_URL,
+    federation: federationOutbox(PUBLIC_URL),
     recorded,
     events: {
       revisionSaved: (badgeId, payload) => recorded.push({ type: "revisionSaved", badgeId, payload }),

@@ -3,18 +3,33 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, type RunningServer } from "../../server";
+import { startServer, type RunningServer, type StartOptions } from "../../server";
 
 export interface TestServer extends RunningServer {
   databasePath: string;
   restart(): Promise<TestServer>;
 }
 
-export async function startTestServer(databasePath?: string, port = "0"): Promise<TestServer> {
+export interface TestServerOptions {
+  env?: StartOptions["env"];
+  federation?: StartOptions["federation"];
+}
+
+export async function startTestServer(databasePath?: string, port = "0", options: TestServerOptions = {}): Promise<TestServer> {
   const dbPath = databasePath ?? join(mkdtempSync(join(tmpdir(), "bc-server-")), "app.sqlite");
   const server = await startServer({
-    env: { PORT: port, HOST: "127.0.0.1", DATABASE_PATH: dbPath, PUBLIC_URL: undefined, NODE_ENV: "production" },
+    env: {
+      PORT: port,
+      HOST: "127.0.0.1",
+      DATABASE_PATH: dbPath,
+      PUBLIC_URL: undefined,
+      NODE_ENV: "production",
+      // Peers in tests listen on 127.0.0.1.
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: "1",
+      ...options.env,
+    },
     quiet: true,
+    federation: options.federation,
   });
   // PUBLIC_URL defaults to the bound port only when known up front; restart on the same
   // port so ids made from it stay valid.
@@ -23,7 +38,7 @@ export async function startTestServer(databasePath?: string, port = "0"): Promis
     databasePath: dbPath,
     async restart() {
       await server.close();
-      return startTestServer(dbPath, String(server.port));
+      return startTestServer(dbPath, String(server.port), options);
     },
   };
 }

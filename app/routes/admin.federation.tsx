@@ -1,0 +1,184 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { FormMessage } from "~/components/forms";
+import { formatTime } from "~/components/format";
+import { ValidationError } from "~/services/errors";
+import { deliveryQueueSummary, requireInstanceAdmin, retryDeadDeliveries } from "~/services/federation-admin.server";
+import { formAction, handle, requireUser } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Federation deliveries · Badge Commons" }];
+
+const RetrySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("retry-host"), host: z.string().trim().min(1).max(300) }),
+  z.object({ intent: z.literal("retry-delivery"), deliveryId: z.coerce.number().int().positive() }),
+]);
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return handle(() => {
+    requireInstanceAdmin(context.env.ADMIN_EMAILS, user);
+    return deliveryQueueSummary(context.services.db);
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  await handle(() => requireInstanceAdmin(context.env.ADMIN_EMAILS, user));
+  const form = await request.formData();
+  const values = {
+    intent: String(form.get("intent") ?? ""),
+    host: String(form.get("host") ?? ""),
+    deliveryId: String(form.get("deliveryId") ?? ""),
+  };
+  return formAction(values, () => {
+    const parsed = RetrySchema.safeParse(values);
+    if (!parsed.success) throw new ValidationError("Choose which dead deliveries to retry.", parsed.error.flatten().fieldErrors);
+    const input = parsed.data;
+    const revived = retryDeadDeliveries(context.services.db, input.intent === "retry-host" ? { host: input.host } : { deliveryId: input.deliveryId });
+    const where = input.intent === "retry-host" ? ` to ${input.host}` : "";
+    return { ok: true as const, message: `${revived} dead ${revived === 1 ? "delivery" : "deliveries"}${where} queued again.` };
+  });
+}
+
+const when = (ms: number | null) => (ms === null ? "never" : formatTime(new Date(ms)));
+
+export default function FederationAdmin() {
+  const q = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failed = result && "fieldErrors" in result ? result : null;
+  const done = result && "ok" in result && result.ok ? result : null;
+  return (
+    <section className="stack">
+      <h1>Federation deliveries</h1>
+      <FormMessage message={failed?.message} />
+      {done ? (
+        <p className="notice ok" role="status">
+          {done.message}
+        </p>
+      ) : null}
+      <p className="muted">
+        Activities this instance sends to others wait here until each inbox accepts them. Failed deliveries are
+        retried for over three days, then marked dead; a dead delivery can be sent again.
+      </p>
+
+      <dl className="queue-figures" aria-label="Queue depth">
+        <div>
+          <dt>Pending</dt>
+          <dd>{q.pending}</dd>
+        </div>
+        <div>
+          <dt>Due now</dt>
+          <dd>{q.dueNow}</dd>
+        </div>
+        <div>
+          <dt>Being sent</dt>
+          <dd>{q.inFlight}</dd>
+        </div>
+        <div>
+          <dt>Dead</dt>
+          <dd>{q.dead}</dd>
+        </div>
+        <div>
+          <dt>Delivered</dt>
+          <dd>{q.delivered}</dd>
+        </div>
+      </dl>
+
+      <h2>By host</h2>
+      {q.hosts.length === 0 ? (
+        <p>Nothing has been sent to another instance yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="deliveries">
+            <caption className="visually-hidden">Deliveries per remote host</caption>
+            <thead>
+              <tr>
+                <th scope="col">Host</th>
+                <th scope="col">Pending</th>
+                <th scope="col">Delivered</th>
+                <th scope="col">Dead</th>
+                <th scope="col">Last attempt</th>
+                <th scope="col">Last status</th>
+                <th scope="col">Last error</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.hosts.map((h) => (
+                <tr key={h.host}>
+                  <th scope="row">{h.host}</th>
+                  <td>{h.pending}</td>
+                  <td>{h.delivered}</td>
+                  <td>{h.dead}</td>
+                  <td>{when(h.lastAttemptAt)}</td>
+                  <td>{h.lastStatusCode ?? "—"}</td>
+                  <td className="error-text">{h.lastError ?? ""}</td>
+                  <td>
+                    {h.dead > 0 ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="retry-host" />
+                        <input type="hidden" name="host" value={h.host} />
+                        <button type="submit" className="small">
+                          Retry dead<span className="visually-hidden"> deliveries to {h.host}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Dead deliveries</h2>
+      {q.deadDeliveries.length === 0 ? (
+        <p>No dead deliveries.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="deliveries">
+            <caption className="visually-hidden">The most recent dead deliveries</caption>
+            <thead>
+              <tr>
+                <th scope="col">Activity</th>
+                <th scope="col">Inbox</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Why</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.deadDeliveries.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    {d.activityType} <span className="muted small">{d.activityUri}</span>
+                  </td>
+                  <td>{d.inboxUrl}</td>
+                  <td>{d.attempts}</td>
+                  <td className="error-text">
+                    {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "")}
+                    <div className="muted small">{when(d.lastAttemptAt)}</div>
+                  </td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="retry-delivery" />
+                      <input type="hidden" name="deliveryId" value={d.id} />
+                      <button type="submit" className="small secondary">
+                        Retry<span className="visually-hidden"> delivery {d.id}</span>
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
