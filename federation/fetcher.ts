@@ -263,7 +263,13 @@ export function createFetcher(config: FetcherConfig): Fetcher {
         const location = res.headers.location;
         if (!location) throw new RemoteError(url.href, res.status);
         if (hop >= settings.maxRedirects) throw new FetchRefused(asked.href, `more than ${settings.maxRedirects} redirects`);
-        const next = new URL(normaliseUrl(checkTarget(new URL(location, url)).href)!);
+        let target: URL;
+        try {
+          target = new URL(location, url);
+        } catch {
+          throw new FetchRefused(url.href, `redirect to an unreadable location ${JSON.stringify(location.slice(0, 100))}`);
+        }
+        const next = new URL(normaliseUrl(checkTarget(target).href)!);
         sameOrigin &&= next.origin === asked.origin;
         url = next;
         continue;

@@ -287,13 +287,18 @@ describe("redirects", () => {
     await expect(fetcher().getJson(docAt(s, "/7"))).resolves.toBeTruthy();
   });
 
-  it("re-checks every hop: metadata, a private name and other schemes are refused", async () => {
+  it("re-checks every hop: metadata, a private name, other schemes and unreadable locations are refused", async () => {
     const s = await server((req, res) => {
-      const to = { "/meta": "http://169.254.169.254/latest/meta-data/", "/file": "file:///etc/passwd", "/name": "http://internal.test/" }[req.url];
+      const to = {
+        "/meta": "http://169.254.169.254/latest/meta-data/",
+        "/file": "file:///etc/passwd",
+        "/name": "http://internal.test/",
+        "/broken": "http://[::1",
+      }[req.url];
       res.writeHead(302, { location: to ?? "/" }).end();
     });
     const f = fetcher({ resolve: scriptedResolver(["fd00:ec2::254"]) });
-    for (const path of ["/meta", "/file", "/name"]) {
+    for (const path of ["/meta", "/file", "/name", "/broken"]) {
       const error = await failure(f.getJson(docAt(s, path)));
       expect(isFetchError(error, "refused")).toBe(true);
     }
