@@ -164,9 +164,11 @@ export function federationRouter(options: FederationRouterOptions): Router {
     activityOnly((req, res) => activity(localOrganisation(req.params.handle).uri)(req, res)),
   );
   for (const which of ["followers", "following"] as const) {
+    // `following` is also the HTML page where an organisation's admins follow others.
+    const route = which === "following" ? negotiated : activityOnly;
     router.get(
       `/orgs/:handle/${which}`,
-      activityOnly((req, res) => {
+      route((req, res) => {
         const org = localOrganisation(req.params.handle);
         sendJson(res, 200, followCollection(db, org.uri, which), as(req));
       }),

@@ -3,7 +3,7 @@
 import { createVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { badges, follows, outboxActivities } from "../../db/schema";
 import { createBadge } from "../../app/services/badges.server";
 import { noBadgeEvents } from "../../app/services/events";
@@ -203,27 +203,31 @@ describe("federation surface over HTTP", () => {
     });
 
     it("pages the outbox newest first, public activities only, each as it was sent", async () => {
-      // 21 versions published through the real flow; their Create/Update as the outbox holds them.
-      const badge = makeCoauthoredBadge(ctx, steward, [], { policy: "steward", name: "Theory of Change" });
-      const sent: OutgoingActivity[] = [];
+      // 21 versions published through the real flow, by an organisation of their own: the
+      // publishing transaction wrote each Create/Update to the outbox as it will be sent.
+      const author = makeLocalTeam(ctx, { handle: "theory-makers", name: "Theory Makers" });
+      const badge = makeCoauthoredBadge(ctx, author, [], { policy: "steward", name: "Theory of Change" });
       for (let n = 1; n <= 21; n++) {
-        if (n > 1) editDraft(ctx, steward.editor.id, badge.id, { summary: `Revision ${n}.` });
-        approveAndPublish(ctx, badge.id, [steward]);
-        const result = publicBadgeVersion(server.db, badge.id);
-        if (result.state !== "public") throw new Error(result.state);
-        const object = toBadgeObject(result.badge, { publicUrl: ctx.publicUrl });
-        const activity = n === 1 ? createActivity(steward.org.uri, object) : updateActivity(steward.org.uri, object);
-        sent.push(activity);
-        server.db.insert(outboxActivities).values({ uri: activity.id, actorUri: steward.org.uri, type: activity.type, objectUri: object.id, document: activity }).run();
+        if (n > 1) editDraft(ctx, author.editor.id, badge.id, { summary: `Revision ${n}.` });
+        approveAndPublish(ctx, badge.id, [author]);
       }
-      const follow = followActivity(steward.org.uri, "https://peer.example/orgs/acme");
-      server.db.insert(outboxActivities).values({ uri: follow.id, actorUri: steward.org.uri, type: "Follow", objectUri: follow.object, document: follow, public: false }).run();
+      const sent = server.db
+        .select()
+        .from(outboxActivities)
+        .where(eq(outboxActivities.actorUri, author.org.uri))
+        .orderBy(asc(outboxActivities.id))
+        .all()
+        .map((row) => row.document as OutgoingActivity & { object: { versionNumber: number } });
+      expect(sent.map((a) => a.type)).toEqual(["Create", ...new Array(20).fill("Update")]);
+      expect(sent.every((a) => "proof" in a)).toBe(true);
+      const follow = followActivity(author.org.uri, "https://peer.example/orgs/acme");
+      server.db.insert(outboxActivities).values({ uri: follow.id, actorUri: author.org.uri, type: "Follow", objectUri: follow.object, document: follow, public: false }).run();
 
-      const outbox = await json(await get("/orgs/changemakers/outbox", AS));
-      const outboxUri = `${steward.org.uri}/outbox`;
+      const outbox = await json(await get("/orgs/theory-makers/outbox", AS));
+      const outboxUri = `${author.org.uri}/outbox`;
       expect(outbox).toMatchObject({ id: outboxUri, type: "OrderedCollection", totalItems: 21, first: `${outboxUri}?page=1`, last: `${outboxUri}?page=2` });
 
-      const page1 = await json(await get("/orgs/changemakers/outbox?page=1", AS));
+      const page1 = await json(await get("/orgs/theory-makers/outbox?page=1", AS));
       expect(page1).toMatchObject({ id: `${outboxUri}?page=1`, type: "OrderedCollectionPage", partOf: outboxUri, next: `${outboxUri}?page=2` });
       expect(page1).not.toHaveProperty("prev");
       expect(page1.orderedItems).toHaveLength(20);
@@ -231,7 +235,7 @@ describe("federation surface over HTTP", () => {
       expect(page1.orderedItems[0].object.versionNumber).toBe(21);
       expect(page1.orderedItems.map((a: { type: string }) => a.type)).not.toContain("Follow");
 
-      const page2 = await json(await get("/orgs/changemakers/outbox?page=2", AS));
+      const page2 = await json(await get("/orgs/theory-makers/outbox?page=2", AS));
       expect(page2.orderedItems.map((a: { id: string }) => a.id)).toEqual([sent[0].id]);
       expect(page2.orderedItems[0].type).toBe("Create");
       expect(page2.prev).toBe(`${outboxUri}?page=1`);
@@ -240,14 +244,14 @@ describe("federation surface over HTTP", () => {
       expect(page2.orderedItems[0]["@context"]).toBeDefined();
       expect(parseBadgeObject(page2.orderedItems[0].object).ok).toBe(true);
 
-      expect((await get("/orgs/changemakers/outbox?page=0", AS)).status).toBe(400);
-      expect((await get("/orgs/changemakers/outbox?page=two", AS)).status).toBe(400);
+      expect((await get("/orgs/theory-makers/outbox?page=0", AS)).status).toBe(400);
+      expect((await get("/orgs/theory-makers/outbox?page=two", AS)).status).toBe(400);
 
       // Activity ids are dereferenceable while public.
-      const one = await get(`/orgs/changemakers/activities/${sent[3].id.split("/").pop()}`, AS);
+      const one = await get(`/orgs/theory-makers/activities/${sent[3].id.split("/").pop()}`, AS);
       expect(one.status).toBe(200);
       expect((await json(one)).id).toBe(sent[3].id);
-      expect((await get(`/orgs/changemakers/activities/${follow.id.split("/").pop()}`, AS)).status).toBe(404);
+      expect((await get(`/orgs/theory-makers/activities/${follow.id.split("/").pop()}`, AS)).status).toBe(404);
     });
   });
 
