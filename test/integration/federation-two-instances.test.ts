@@ -16,7 +16,8 @@ import { waitFor } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
 import { HttpSession, startTestServer, type TestServer } from "../support/server";
 
-const FAST = { retry: { scheduleMs: [100, 200, 400], jitter: 0 } };
+// Fast retries; five of them span about three seconds, longer than the outage below.
+const FAST = { retry: { scheduleMs: [100, 200, 400, 800, 1600], jitter: 0 } };
 
 describe("two instances federating", () => {
   let a: TestServer;
@@ -102,5 +103,16 @@ describe("two instances federating", () => {
     const received = b.db.select().from(inboxActivities).where(eq(inboxActivities.actorUri, riverside.org.uri)).all();
     expect(received.filter((r) => r.status === "rejected")).toEqual([]);
     expect(new Set(received.map((r) => r.uri)).size).toBe(received.length);
+  });
+
+  it("delivers to a peer that was down once it is back, and the restart keeps what it held", async () => {
+    await b.close();
+    const badge = publishOnA("Rain Gardens", "Build a rain garden with your neighbours.");
+    await new Promise((r) => setTimeout(r, 500)); // A tries, fails, and waits to retry
+    b = await b.restart();
+    const copy = await waitFor(() => badgeOnB(badge.uri), 5000, "the badge after B came back");
+    expect(copy.status).toBe("published");
+    // What B held before going down is still there.
+    expect(searchCatalogue(b.db, { q: "seed saving" }).total).toBe(1);
   });
 });
