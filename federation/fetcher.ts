@@ -65,6 +65,8 @@ export interface Fetcher {
    * stayed on the origin asked.
    */
   getDocument(url: string, options?: { signAs?: SigningKey; accept?: string }): Promise<FetchedDocument>;
+  /** Bytes of any resource (a badge's image), with the same guards and size cap. */
+  getBytes(url: string, options?: { accept?: string }): Promise<{ body: Buffer; contentType: string; url: string }>;
   /** Any JSON document (WebFinger, NodeInfo): the same guards, without the `id` rule. */
   getJson(url: string, options?: { signAs?: SigningKey; accept?: string }): Promise<FetchedDocument>;
   /** One POST, never redirected; any status is returned, network failures are thrown. */
@@ -293,6 +295,11 @@ export function createFetcher(config: FetcherConfig): Fetcher {
   }
 
   return {
+    async getBytes(raw, options = {}) {
+      const { url, res } = await get(raw, { accept: options.accept ?? "*/*" });
+      return { body: res.body, contentType: String(res.headers["content-type"] ?? ""), url: url.href };
+    },
+
     async getJson(raw, options = {}) {
       const { url, res } = await get(raw, { signAs: options.signAs, accept: options.accept ?? "application/json" });
       return { document: parseJsonObject(url, res), url: url.href };

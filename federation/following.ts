@@ -22,7 +22,8 @@ export interface FollowingDeps {
   actors: ActorDirectory;
   /** The instance actor's key: GETs are signed on the instance's behalf. */
   instanceKey: SigningKey;
-  readBadgeVersion(object: unknown): RemoteBadgeVersion | null;
+  readBadgeVersion(object: unknown): (RemoteBadgeVersion & { imageUrl?: string | null }) | null;
+  mirrorImage(url: string): Promise<string | null>;
   /** Try plain http after https (operators of test and demo set-ups on loopback). */
   allowPlainHttp: boolean;
   onRemoteBadgeChanged?(badgeId: string): void;
@@ -149,6 +150,7 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
       if (!objectId || new URL(objectId).origin !== origin) continue;
       const version = deps.readBadgeVersion(activity.object);
       if (!version) continue;
+      if (version.imageUrl && new URL(version.imageUrl).origin === origin) version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
       const result = applyRemoteBadgeVersion(deps.db, actor.uri, version);
       applied++;
       deps.onRemoteBadgeChanged?.(result.badgeId);

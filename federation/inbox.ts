@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
-import { badges, follows, inboxActivities, organisations, type Follow } from "../db/schema";
+import { badges, follows, inboxActivities, organisations, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
@@ -30,7 +30,9 @@ export interface InboxDeps {
   /** GET a document from its own origin, signed, refusing one whose id is not the URL. */
   fetchObject(url: string): Promise<unknown>;
   /** A badge version object as our domain reads it; null when the object is something else. */
-  readBadgeVersion(object: unknown): RemoteBadgeVersion | null;
+  readBadgeVersion(object: unknown): (RemoteBadgeVersion & { imageUrl?: string | null }) | null;
+  /** Our copy of a remote image; null when it cannot be had. */
+  mirrorImage(url: string): Promise<string | null>;
   verifyProof(document: unknown): Promise<ProofResult>;
   replies: InboxReplies;
   /** After commit: a follow of ours was accepted (start back-filling its outbox). */
@@ -264,6 +266,10 @@ async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: s
   // Co-authors we can reach are recorded so the badge shows them; one we cannot is left out.
   const remoteCoauthors = (version.coauthorUris ?? []).filter((uri) => origin(uri) !== origin(deps.publicUrl));
   await Promise.all(remoteCoauthors.map((uri) => deps.actors.get(uri).catch(() => null)));
+  const versionHeld = !!deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, version.versionUri)).get();
+  if (!versionHeld && version.imageUrl && origin(version.imageUrl) === origin(version.badgeUri)) {
+    version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
+  }
   let badgeId: string | null = null;
   return {
     reason: `Version ${version.number} of ${version.content.name} stored.`,

@@ -8,6 +8,7 @@ import type { Follow } from "../db/schema";
 import type { FederationOutbox } from "../app/services/federation-outbox";
 import { ValidationError } from "../app/services/errors";
 import type { RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import { storeMirroredImage } from "../app/services/images.server";
 import { parseBadgeObject } from "./badge-object";
 import type { Fetcher } from "./fetcher";
 import { backfillOutbox, followOrganisation, followsAwaitingBackfill, unfollowOrganisation, type FollowingDeps } from "./following";
@@ -22,7 +23,9 @@ import { actorDirectory } from "./remote-actors";
 import { instanceActorUri } from "./uris";
 
 /** Our domain's reading of a badge object; null when the object is not a badge at all. */
-export function readBadgeVersion(object: unknown): RemoteBadgeVersion | null {
+export type ReadBadgeVersion = RemoteBadgeVersion & { imageUrl: string | null };
+
+export function readBadgeVersion(object: unknown): ReadBadgeVersion | null {
   if (!object || typeof object !== "object" || !("versionId" in object)) return null;
   const parsed = parseBadgeObject(object);
   if (!parsed.ok) throw new ValidationError(`Not a badge version we can accept: ${parsed.error}`);
@@ -41,6 +44,7 @@ export function readBadgeVersion(object: unknown): RemoteBadgeVersion | null {
     status: b.status,
     successorUri: b.successorUri,
     deprecatedAt: b.deprecatedAt,
+    imageUrl: b.image?.url ?? null,
   };
 }
 
@@ -70,6 +74,16 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
   const fetchDocument = async (url: string) => (await fetcher.getDocument(url, { signAs: instanceKey() })).document;
   const keys = createKeyResolver(db, { publicUrl, fetchDocument });
   const actors = actorDirectory(db, fetchDocument);
+  // Our own checked copy of a remote badge's image, so learners' browsers never load
+  // third-party images; one that cannot be fetched or judged is simply not shown.
+  const mirrorImage = async (url: string): Promise<string | null> => {
+    try {
+      const { body } = await fetcher.getBytes(url, { accept: "image/png, image/svg+xml" });
+      return storeMirroredImage(db, body).id;
+    } catch {
+      return null;
+    }
+  };
   const pending = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     pending.add(p);
@@ -85,6 +99,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       return instanceKey();
     },
     readBadgeVersion,
+    mirrorImage,
     allowPlainHttp: options.allowPlainHttp,
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
   };
@@ -102,6 +117,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     actors,
     fetchObject: fetchDocument,
     readBadgeVersion,
+    mirrorImage,
     verifyProof: (document) => verifyProof(document, multikeyResolver(keys)),
     replies: {
       acceptFollow(tx, follow, followActivity) {

@@ -293,6 +293,7 @@ export interface PublicBadge {
   uri: string;
   status: Exclude<BadgeStatus, "draft" | "withdrawn">;
   deprecatedAt: Date | null;
+  remoteUrl: string | null;
   successor: BadgeLink | null;
   latest: VersionSummary & { content: BadgeContent };
   // Newest first.
@@ -325,11 +326,15 @@ export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
     publishedAt: v.publishedAt,
     contentHash: v.contentHash,
   });
+  // A remote version's content names its origin's image id; show our checked copy.
+  if (authors.steward.host) content.imageId = latest.mirroredImageId;
   return {
     id: badge.id,
     uri: badge.uri,
     status: badge.status,
     deprecatedAt: badge.deprecatedAt,
+    // For a badge stewarded elsewhere: its page on its home instance.
+    remoteUrl: authors.steward.host ? (badge.remoteUrl ?? badge.uri) : null,
     successor: badge.successorUri ? resolveBadgeLinks(db, [badge.successorUri])[0] : null,
     latest: { ...version(latest), content },
     versions: all.map(version),

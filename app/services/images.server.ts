@@ -123,6 +123,17 @@ export function storeUploadedImage(db: DatabaseLike, file: UploadedFile, options
   return insertImage(db, contentType, data, "uploaded");
 }
 
+/**
+ * Stores our copy of a remote badge's image, judged by its bytes like an upload (PNG by
+ * structure, SVG rebuilt from the allowlist); an image already held is not stored twice.
+ */
+export function storeMirroredImage(db: DatabaseLike, bytes: Buffer): { id: string } {
+  const { contentType, data } = inspectImage({ bytes });
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  const held = db.select({ id: images.id }).from(images).where(eq(images.sha256, sha256)).get();
+  return held ?? insertImage(db, contentType, data, "uploaded");
+}
+
 /** Stores an SVG we drew ourselves, through the same sanitiser as uploads. */
 function storeGeneratedSvg(db: DatabaseLike, svg: string): { id: string } {
   return insertImage(db, "image/svg+xml", Buffer.from(sanitiseSvg(svg), "utf8"), "generated");

@@ -85,6 +85,12 @@ describe("two instances federating", () => {
     const copy = await waitFor(() => badgeOnB(badge.uri), 3000, "Create on B");
     const found = searchCatalogue(b.db, { q: "composting" });
     expect(found.entries.map((e) => [e.name, e.steward.host])).toEqual([["Urban Composting", hostA]]);
+    // B shows its own checked copy of the badge's picture, never A's address.
+    const imageId = found.entries[0].imageId;
+    expect(imageId).toBeTruthy();
+    const image = await fetch(`${b.url}/images/${imageId}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toMatch(/^image\/(svg\+xml|png)/);
 
     editDraft(ctxA, riverside.editor.id, badge.id, { name: "Urban Composting II" });
     approveAndPublish(ctxA, badge.id, [riverside]);
