@@ -9,6 +9,7 @@ import {
   imageSource,
   MAX_IMAGE_BYTES,
   storeUploadedImage,
+  storeMirroredImage,
 } from "../../app/services/images.server";
 import { badgeImageSvg, contrastWithWhite, initialsOf, logoSvg } from "../../app/services/default-images.server";
 import { sanitiseSvg } from "../../app/services/svg-sanitise.server";
@@ -227,5 +228,19 @@ describe("default images", () => {
 
   it("a missing image is not found", () => {
     expect(() => getImage(createTestDb(), "nope")).toThrow(/not found/);
+  });
+});
+
+describe("mirrored images of remote badges", () => {
+  it("are judged like uploads and stored once however often they arrive", () => {
+    const db = createTestDb();
+    const png = makePng(3, 3);
+    const first = storeMirroredImage(db, png);
+    expect(storeMirroredImage(db, png)).toEqual(first);
+    expect(db.select().from(images).all()).toHaveLength(1);
+    expect(() => storeMirroredImage(db, TINY_GIF)).toThrow();
+    const svg = storeMirroredImage(db, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>'));
+    const stored = db.select().from(images).all().find((i) => i.id === svg.id)!;
+    expect(stored.data.toString("utf8")).not.toContain("onload");
   });
 });
