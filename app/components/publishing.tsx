@@ -330,3 +330,21 @@ export function DeprecatePanel({ successorValue, successorErrors }: { successorV
     </section>
   );
 }
+
+export function WithdrawBadgePanel() {
+  return (
+    <section className="card" aria-labelledby="withdraw-badge-heading">
+      <h2 id="withdraw-badge-heading">Withdraw</h2>
+      <p>
+        Withdrawing takes the badge back: it leaves the catalogue, its page says it was withdrawn, and instances that follow
+        its authors are told to remove it. Unlike deprecation, this cannot be undone.
+      </p>
+      <Form method="post" className="form">
+        <input type="hidden" name="intent" value="withdraw-badge" />
+        <button type="submit" className="danger">
+          Withdraw this badge
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -8,6 +8,7 @@ import {
   CoauthorsPanel,
   DateTime,
   DeprecatePanel,
+  WithdrawBadgePanel,
   PublishPanel,
   VersionHistory,
 } from "~/components/publishing";
@@ -24,6 +25,7 @@ import { ValidationError } from "~/services/errors";
 import {
   approveRevision,
   deprecateBadge,
+  withdrawBadge,
   describeCount,
   listVersions,
   publishReadiness,
@@ -46,6 +48,7 @@ const NOTICES: Record<string, string> = {
   withdrawn: "Approval withdrawn.",
   published: "Version published.",
   deprecated: "Badge deprecated.",
+  "taken-back": "Badge withdrawn: it has left the catalogue here and on the instances that follow its authors.",
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -60,7 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const readiness = publishReadiness(db, badge.id);
     const state = readiness.approvals;
     const versions = listVersions(db, badge.id);
-    const open = badge.status !== "deprecated";
+    const open = badge.status !== "deprecated" && badge.status !== "withdrawn";
     const notice = new URL(request.url).searchParams.get("notice");
     return {
       badgeId: badge.id,
@@ -107,6 +110,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       },
       versions: versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() })),
       canDeprecate: access.isStewardAdmin && badge.status === "published",
+      canWithdrawBadge: access.isStewardAdmin && (badge.status === "published" || badge.status === "deprecated"),
       deprecatedAt: badge.deprecatedAt?.toISOString() ?? null,
       successor: badge.successorUri
         ? { href: badge.successorUri.startsWith(`${publicUrl}/`) ? badge.successorUri.slice(publicUrl.length) : badge.successorUri, uri: badge.successorUri }
@@ -116,7 +120,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-const INTENTS = ["invite", "accept", "decline", "remove", "approve", "withdraw", "publish", "deprecate"] as const;
+const INTENTS = ["invite", "accept", "decline", "remove", "approve", "withdraw", "publish", "deprecate", "withdraw-badge"] as const;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -166,6 +170,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         deprecateBadge(ctx, user.id, badgeId, { successor: values.successor });
         notice = "deprecated";
         break;
+      case "withdraw-badge":
+        withdrawBadge(ctx, user.id, badgeId);
+        notice = "taken-back";
+        break;
       default:
         throw new ValidationError("That action is not known here.");
     }
@@ -179,7 +187,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 function anchorFor(intent: (typeof INTENTS)[number]) {
   if (intent === "approve" || intent === "withdraw") return "approvals-heading";
   if (intent === "publish") return "versions-heading";
-  if (intent === "deprecate") return "main";
+  if (intent === "deprecate" || intent === "withdraw-badge") return "main";
   return "coauthors-heading";
 }
 
@@ -220,7 +228,8 @@ export default function Publishing() {
         handleValue={failed?.values.intent === "invite" ? failed.values.handle : undefined}
         handleErrors={errorsFor("invite", "handle")}
       />
-      {d.status !== "deprecated" ? (
+      {d.status === "withdrawn" ? <p className="notice warn">Withdrawn by its steward: it is no longer listed or shown.</p> : null}
+      {d.status !== "deprecated" && d.status !== "withdrawn" ? (
         <>
           <ApprovalPanel {...d.approvals} publishedAs={d.publishedAs} open />
           {d.isMember ? (
@@ -241,6 +250,7 @@ export default function Publishing() {
           successorErrors={errorsFor("deprecate", "successor")}
         />
       ) : null}
+      {d.canWithdrawBadge ? <WithdrawBadgePanel /> : null}
     </div>
   );
 }

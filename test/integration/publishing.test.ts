@@ -128,6 +128,15 @@ describe("publishing over HTTP", () => {
     const deprecatedHtml = await textOf(await anonymous.get(page));
     expect(deprecatedHtml).toContain('Successor: <a href="https://other.example/badges/si-102">');
     expect((await anonymous.get(`/badges/${badge.id}/versions/1`)).status).toBe(200);
+
+    // Withdrawal: only the steward's admin; then the badge is gone from the public.
+    expect((await bo.browser.post(page, { intent: "withdraw-badge" })).status).toBe(403);
+    const withdrawn = await ada.browser.post(page, { intent: "withdraw-badge" });
+    expect(withdrawn.status).toBe(302);
+    const withdrawnHtml = await textOf(await ada.browser.get(withdrawn.headers.get("location")!));
+    expect(withdrawnHtml).toContain("Badge withdrawn");
+    expect(withdrawnHtml).not.toContain("Withdraw this badge");
+    expect((await anonymous.get(`/badges/${badge.id}`)).status).toBe(404);
   });
 
   it("refuses a cross-site post and sends anonymous posts to sign in", async () => {
