@@ -3,7 +3,7 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
 import { badges, follows, inboxActivities, organisations, versions, type Follow } from "../db/schema";
@@ -11,6 +11,7 @@ import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import type { ActorDirectory } from "./remote-actors";
+import { isFetchError } from "./fetch-errors";
 import type { ProofResult } from "./proof";
 import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
 
@@ -114,9 +115,10 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  if (deps.db.select({ uri: inboxActivities.uri }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get()) {
-    return { status: 202, reason: "Already received." };
-  }
+  // A refused activity may come again (after our fetch of its actor failed, say): only
+  // one that was applied or ignored is a duplicate.
+  const seen = deps.db.select({ status: inboxActivities.status }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get();
+  if (seen && seen.status !== "rejected") return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
@@ -132,7 +134,11 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
       const fresh = tx
         .insert(inboxActivities)
         .values({ uri: activity.id, actorUri, type: type ?? typeOf(activity).join(",") ?? "?", status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() })
-        .onConflictDoNothing()
+        .onConflictDoUpdate({
+          target: inboxActivities.uri,
+          set: { status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() },
+          setWhere: sql`${inboxActivities.status} = 'rejected'`,
+        })
         .run().changes;
       if (!fresh) return false; // the same activity, delivered twice at once
       plan.apply?.(tx);
@@ -154,7 +160,11 @@ function asRefusal(e: unknown): Refused {
     const status = { not_found: 404, forbidden: 403, invalid: 422, conflict: 409, rate_limited: 429, unauthenticated: 401 }[e.kind];
     return new Refused(status, e.message);
   }
-  // A remote document we could not fetch or read: the sender may retry later.
+  // A remote document we could not fetch (its server down, say): 503 asks the sender to
+  // retry later, as Mastodon does on 5xx; one we fetched but could not read is 422.
+  if (isFetchError(e) && (e.kind === "timeout" || e.kind === "failed" || (e.kind === "remote" && Number((e as { status?: number }).status) >= 500))) {
+    return new Refused(503, `Could not fetch what the activity needs, try again later: ${e.message}`);
+  }
   if (e instanceof Error) return new Refused(422, e.message);
   throw e;
 }
@@ -162,7 +172,7 @@ function asRefusal(e: unknown): Refused {
 function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
   db.insert(inboxActivities)
     .values({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() })
-    .onConflictDoNothing()
+    .onConflictDoUpdate({ target: inboxActivities.uri, set: { reason, receivedAt: new Date() }, setWhere: sql`${inboxActivities.status} = 'rejected'` })
     .run();
 }
 

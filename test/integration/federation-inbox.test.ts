@@ -28,6 +28,7 @@ describe("the inbox", () => {
   let mallory: FakeActor;
   let trudy: FakeActor;
   const actors = new Map<string, { publicKeyPem: string }>();
+  let flakyGets = 0;
 
   function makeActor(name: string): FakeActor {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -45,6 +46,8 @@ describe("the inbox", () => {
       const path = new URL(req.url, peer.origin).pathname;
       const actor = actors.get(path);
       if (req.method === "GET" && actor) {
+        // The flaky actor's server fails its second fetch once (after the key was read).
+        if (path === "/users/flaky" && ++flakyGets === 2) return void res.writeHead(500).end();
         const id = `${peer.origin}${path}`;
         return sendJson(res, {
           "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
@@ -143,6 +146,18 @@ describe("the inbox", () => {
     const undo = await deliver(mallory, { id: `${mallory.uri}/undo/1`, type: "Undo", actor: mallory.uri, object: { id: original.activityUri, type: "Follow", actor: mallory.uri, object: ours.org.uri } });
     expect(undo.status).toBe(202);
     expect(followersOfOurs()).toEqual([]);
+  });
+
+  it("asks the sender to retry when it cannot fetch what an activity needs, and applies the retry", async () => {
+    const flaky = makeActor("flaky");
+    const activity = follow(flaky);
+    const first = await deliver(flaky, activity);
+    expect(first.status).toBe(503);
+    expect(followersOfOurs().map((f) => f.followerUri)).not.toContain(flaky.uri);
+    const retry = await deliver(flaky, activity);
+    expect(retry.status).toBe(202);
+    expect(followersOfOurs().map((f) => f.followerUri)).toContain(flaky.uri);
+    expect(received(activity.id)?.status).toBe("applied");
   });
 
   it("records an activity type it does not handle and ignores it", async () => {
