@@ -227,13 +227,27 @@ export function PublishPanel({
   nextNumber,
   canPublish,
   reasons,
+  publishedAs = null,
 }: {
   revisionId: string;
   revisionNumber: number;
   nextNumber: number;
   canPublish: boolean;
   reasons: string[];
+  // The version the current revision already is, if it was published as it stands.
+  publishedAs?: number | null;
 }) {
+  if (publishedAs !== null) {
+    return (
+      <section className="card" aria-labelledby="publish-heading">
+        <h2 id="publish-heading">Publish</h2>
+        <p>
+          Revision #{revisionNumber} is published as version {publishedAs}. Edit the draft to prepare version {nextNumber}; its
+          authors approve it again before it goes out.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="card" aria-labelledby="publish-heading">
       <h2 id="publish-heading">Publish</h2>

@@ -239,6 +239,7 @@ export default function Publishing() {
               nextNumber={d.publish.nextNumber}
               canPublish={d.publish.canPublish}
               reasons={d.publish.reasons}
+              publishedAs={d.publishedAs}
             />
           ) : null}
         </>

@@ -111,7 +111,7 @@ describe("publishing over HTTP", () => {
     // The history lists the version; publishing the same revision again is refused.
     const after = await textOf(await ada.browser.get(page));
     expect(after).toContain(`href="/badges/${badge.id}/versions/1"`);
-    expect(after).toContain("Nothing changed since version 1.");
+    expect(after).toContain("is published as version 1. Edit the draft to prepare version 2");
     expect((await ada.browser.post(page, { intent: "publish", revisionId })).status).toBe(409);
     // Now published, the workflow page is public too.
     expect((await anonymous.get(page)).status).toBe(200);
