@@ -171,7 +171,7 @@ function PublicBadgePage({ data }: { data: PublicData }) {
     <article className="badge-page">
       <ShareNotice data={data} />
       <header className="badge-header">
-        <BadgeImage imageId={content.imageId} name={content.name} size="large" alt={`Image of the ${content.name} badge`} />
+        <BadgeImage imageId={badge.imageId} name={content.name} size="large" alt={`Image of the ${content.name} badge`} />
         <div>
           <h1>
             {content.name}{" "}
@@ -261,21 +261,21 @@ function HomeNotice({ home, stewardName }: { home: NonNullable<PublicData["badge
   return (
     <div className="notice info home-notice" role="note">
       <p>
-        <strong>Published on {home.host}.</strong> {stewardName} stewards this badge on another instance; this is a copy that
-        federation keeps current, and it is edited only there.
+        <strong>{`Published on ${home.host}.`}</strong>{" "}
+        {`${stewardName} stewards this badge on another instance. This is a copy that federation keeps current; it is edited only there.`}
       </p>
       <ul className="row plain-list">
         {isWebUrl(home.badgeUrl) ? (
           <li>
             <a href={home.badgeUrl} rel="noopener">
-              See the original on {home.host}
+              {`See the original on ${home.host}`}
             </a>
           </li>
         ) : null}
         {isWebUrl(home.stewardUrl) ? (
           <li>
             <a href={home.stewardUrl} rel="noopener">
-              {stewardName} on {home.host}
+              {`${stewardName} on ${home.host}`}
             </a>
           </li>
         ) : null}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { organisationParam } from "~/components/catalogue";
+import { BadgeImage, organisationParam } from "~/components/catalogue";
 import { KIND_LABELS, OrganisationLogo, RolePill } from "~/components/organisations";
 import { catalogueHref } from "~/utils/catalogue-url";
 import { organisationProfile } from "~/services/organisations.server";
@@ -118,14 +118,14 @@ export default function OrganisationPage() {
           <ul className="grid plain-list">
             {sharedBadges.map((b) => (
               <li key={b.id} className="card badge-card">
-                {b.imageId ? <img src={`/images/${b.imageId}`} alt="" width={72} height={72} /> : <span className="badge-placeholder" aria-hidden="true" />}
+                <BadgeImage imageId={b.imageId} name={b.name} />
                 <div>
                   <h3>
                     <Link to={`/badges/${b.id}`}>{b.name}</Link>
                   </h3>
                   <p className="small muted">
                     By <Link to={catalogueHref({ organisation: organisationParam(b.steward) })}>{b.steward.name}</Link>
-                    {b.steward.host ? ` · on ${b.steward.host}` : ""} · version {b.versionNumber}
+                    {b.steward.host ? ` on ${b.steward.host}` : ""}
                   </p>
                   {b.summary ? <p className="small muted">{b.summary}</p> : null}
                 </div>

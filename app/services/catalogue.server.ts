@@ -309,6 +309,9 @@ export interface PublicBadge {
   prerequisites: BadgeLink[];
   // Set for a badge stewarded on another instance: this is our copy of it.
   home: BadgeHome | null;
+  // The picture to show here: the badge's own, or for a remote badge our checked copy of
+  // it if we made one (their image id names nothing on this instance).
+  imageId: string | null;
 }
 
 export interface BadgeHome {
@@ -355,6 +358,7 @@ export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
     coAuthors: authors.coAuthors,
     prerequisites: resolveBadgeLinks(db, content.prerequisites),
     home: authors.steward.host ? badgeHome(db, badge.remoteUrl, authors.steward) : null,
+    imageId: latest.mirroredImageId ?? (authors.steward.host ? null : content.imageId),
   };
 }
 

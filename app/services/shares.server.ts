@@ -162,6 +162,7 @@ export function sharedBadges(db: DatabaseLike, organisationId: string): SharedBa
       id: badges.id,
       content: versions.content,
       versionNumber: versions.number,
+      mirroredImageId: versions.mirroredImageId,
       stewardName: organisations.name,
       stewardHandle: organisations.handle,
       stewardHost: organisations.host,
@@ -179,7 +180,8 @@ export function sharedBadges(db: DatabaseLike, organisationId: string): SharedBa
         id: r.id,
         name: c.name ?? "Untitled badge",
         summary: c.summary ?? "",
-        imageId: c.imageId ?? null,
+        // A remote badge's own image id names nothing here; our checked copy does, if made.
+        imageId: r.mirroredImageId ?? (r.stewardHost ? null : (c.imageId ?? null)),
         versionNumber: r.versionNumber,
         steward: { name: r.stewardName, handle: r.stewardHandle, host: r.stewardHost },
       };
