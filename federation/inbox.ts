@@ -3,7 +3,7 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
 import { badges, follows, inboxActivities, organisations, type Follow } from "../db/schema";
@@ -254,17 +254,23 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
 async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: string): Promise<Plan> {
   const objectUri = idOf(activity.object);
   if (!objectUri) throw new Refused(400, "The Announce does not name what it shares.");
-  // The sharer's organisation row (for the share) comes with its actor document.
-  const sharer = await deps.actors.get(actorUri).catch(() => null);
+  // The sharer's organisation row (for the share) comes with its actor document; it is
+  // fetched only once the Announce concerns us.
+  const sharer = () => deps.actors.get(actorUri).catch(() => null);
   if (origin(objectUri) === origin(deps.publicUrl)) {
-    const local = deps.db.select({ uri: badges.uri }).from(badges).where(eq(badges.uri, objectUri)).get();
-    if (!local) return { reason: "No such badge here.", ignored: true };
+    const local = deps.db
+      .select({ uri: badges.uri })
+      .from(badges)
+      .where(and(eq(badges.uri, objectUri), inArray(badges.status, ["published", "deprecated"])))
+      .get();
+    if (!local) return { reason: "No such published badge here.", ignored: true };
     // People (a Mastodon user boosting a badge) are not recorded: shares are organisations'.
-    if (!sharer?.organisationId) return { reason: "Only organisations' shares are recorded.", ignored: true };
+    if (!(await sharer())?.organisationId) return { reason: "Only organisations' shares are recorded.", ignored: true };
     return { reason: "Share recorded.", apply: (tx) => void recordRemoteShare(tx, actorUri, objectUri, activity.id) };
   }
   const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true });
   if (plan.ignored || !plan.badgeUri) return plan;
+  await sharer();
   const badgeUri = plan.badgeUri;
   return {
     ...plan,

@@ -262,7 +262,7 @@ function HomeNotice({ home, stewardName }: { home: NonNullable<PublicData["badge
     <div className="notice info home-notice" role="note">
       <p>
         <strong>{`Published on ${home.host}.`}</strong>{" "}
-        {`${stewardName} stewards this badge on another instance. This is a copy that federation keeps current; it is edited only there.`}
+        {`${stewardName} stewards this badge on another instance. This page shows the copy federation brought here; the badge is edited only there.`}
       </p>
       <ul className="row plain-list">
         {isWebUrl(home.badgeUrl) ? (
