@@ -3,13 +3,14 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
 import { badges, follows, inboxActivities, organisations, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import type { ActorDirectory } from "./remote-actors";
 import { isFetchError } from "./fetch-errors";
 import type { ProofResult } from "./proof";
@@ -76,6 +77,8 @@ type Known = (typeof KNOWN)[number];
 /** What applying an activity takes, prepared outside the transaction (fetches are async). */
 interface Plan {
   reason: string;
+  /** The badge a badge activity concerns, once read. */
+  badgeUri?: string;
   apply?: (tx: DatabaseLike) => void;
   after?: () => void;
   ignored?: boolean;
@@ -208,6 +211,11 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
         if (!followingUri) throw new Refused(400, "The Undo does not say whom it stops following.");
         return { reason: "Follow undone.", apply: (tx) => void removeFollow(tx, actorUri, { followerUri: actorUri, followingUri }) };
       }
+      const announceUri = inner.includes("Announce") || typeof object === "string" ? idOf(object) : null;
+      if (announceUri && isRecordedShare(deps.db, announceUri)) {
+        // removeRemoteShare takes back only a share the Undo's own actor made.
+        return { reason: "Share undone.", apply: (tx) => void removeRemoteShare(tx, actorUri, announceUri) };
+      }
       return { reason: "Nothing here to undo.", ignored: true };
     }
     case "Accept":
@@ -230,7 +238,7 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     case "Update":
       return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false });
     case "Announce":
-      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true });
+      return planAnnounce(deps, activity, actorUri);
     case "Delete": {
       const objectUri = idOf(activity.object);
       if (!objectUri) throw new Refused(400, "The Delete does not name what it deletes.");
@@ -248,6 +256,41 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
       };
     }
   }
+}
+
+/**
+ * An organisation shares a badge. A badge of another instance is fetched from its home and
+ * stored when someone here follows the sharer (planBadgeVersion); a badge of ours needs no
+ * fetch. Either way, the share is recorded when the sharer is an organisation we know.
+ */
+async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: string): Promise<Plan> {
+  const objectUri = idOf(activity.object);
+  if (!objectUri) throw new Refused(400, "The Announce does not name what it shares.");
+  // The sharer's organisation row (for the share) comes with its actor document; it is
+  // fetched only once the Announce concerns us.
+  const sharer = () => deps.actors.get(actorUri).catch(() => null);
+  if (origin(objectUri) === origin(deps.publicUrl)) {
+    const local = deps.db
+      .select({ uri: badges.uri })
+      .from(badges)
+      .where(and(eq(badges.uri, objectUri), inArray(badges.status, ["published", "deprecated"])))
+      .get();
+    if (!local) return { reason: "No such published badge here.", ignored: true };
+    // People (a Mastodon user boosting a badge) are not recorded: shares are organisations'.
+    if (!(await sharer())?.organisationId) return { reason: "Only organisations' shares are recorded.", ignored: true };
+    return { reason: "Share recorded.", apply: (tx) => void recordRemoteShare(tx, actorUri, objectUri, activity.id) };
+  }
+  const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true });
+  if (plan.ignored || !plan.badgeUri) return plan;
+  await sharer();
+  const badgeUri = plan.badgeUri;
+  return {
+    ...plan,
+    apply: (tx) => {
+      plan.apply?.(tx);
+      recordRemoteShare(tx, actorUri, badgeUri, activity.id);
+    },
+  };
 }
 
 /**
@@ -283,6 +326,7 @@ async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: s
   let badgeId: string | null = null;
   return {
     reason: `Version ${version.number} of ${version.content.name} stored.`,
+    badgeUri: version.badgeUri,
     apply: (tx) => {
       badgeId = applyRemoteBadgeVersion(tx, version.stewardUri, version).badgeId;
     },

@@ -2,13 +2,14 @@
 // steward sends (Create for version 1, Update for later versions and deprecation, Delete
 // with a Tombstone for withdrawal), signed with an eddsa-jcs-2022 proof so it still
 // verifies when forwarded, and queues it for the followers of the steward and of its
-// co-authors of this instance, inside the transaction that made the change.
+// co-authors of this instance, inside the transaction that made the change. Shares work
+// the same way: an organisation's Announce of another's badge, and its Undo.
 import { and, eq } from "drizzle-orm";
 import type { DatabaseLike } from "../db/client";
-import { badges, coauthors, organisations } from "../db/schema";
+import { badges, coauthors, organisations, outboxActivities, remoteActors } from "../db/schema";
 import type { BadgeChange, FederationOutbox } from "../app/services/federation-outbox";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
-import { createActivity, deleteActivity, updateActivity } from "./activities";
+import { announceActivity, createActivity, deleteActivity, undoActivity, updateActivity, type AnnounceActivity } from "./activities";
 import { toBadgeObject, toBadgeTombstone } from "./badge-object";
 import { actorKeysFor, ed25519KeyId, ed25519PrivateKey } from "./keys";
 import { enqueueActivity, followerInboxes } from "./outbox";
@@ -58,7 +59,62 @@ export function federationOutbox(publicUrl: string): FederationOutbox {
         inboxes: audienceInboxes(tx, badgeId, stewardUri),
       });
     },
+
+    badgeShared(tx: DatabaseLike, organisationId: string, badgeId: string) {
+      const { sharer, badge, stewardUri } = shareParties(tx, organisationId, badgeId);
+      const activity = announceActivity(sharer.uri, badge.uri, stewardUri);
+      enqueueActivity(tx, {
+        actorUri: sharer.uri,
+        document: withActorProof(tx, sharer.uri, activity as unknown as JsonObject) as never,
+        public: true,
+        inboxes: shareInboxes(tx, sharer.uri, stewardUri),
+      });
+      return activity.id;
+    },
+
+    shareWithdrawn(tx: DatabaseLike, organisationId: string, badgeId: string, announceUri: string) {
+      const { sharer, badge, stewardUri } = shareParties(tx, organisationId, badgeId);
+      // The Announce as it was sent, so the Undo names exactly it (its id, published and
+      // audience); rebuilt only if it somehow left the outbox.
+      const sent = tx
+        .select({ document: outboxActivities.document })
+        .from(outboxActivities)
+        .where(and(eq(outboxActivities.uri, announceUri), eq(outboxActivities.actorUri, sharer.uri)))
+        .get()?.document as (AnnounceActivity & { proof?: unknown }) | undefined;
+      const announce: AnnounceActivity & { proof?: unknown } = sent ?? announceActivity(sharer.uri, badge.uri, stewardUri, { id: announceUri });
+      const { proof: _proof, ...original } = announce;
+      // A share taken back is no longer listed in the outbox, as a post un-boosted leaves a
+      // timeline; the Undo tells those who received it.
+      tx.update(outboxActivities).set({ public: false }).where(eq(outboxActivities.uri, announceUri)).run();
+      enqueueActivity(tx, {
+        actorUri: sharer.uri,
+        document: withActorProof(tx, sharer.uri, undoActivity(original) as unknown as JsonObject) as never,
+        public: false,
+        inboxes: shareInboxes(tx, sharer.uri, stewardUri),
+      });
+    },
   };
+}
+
+function shareParties(tx: DatabaseLike, organisationId: string, badgeId: string) {
+  const sharer = tx.select().from(organisations).where(eq(organisations.id, organisationId)).get();
+  if (!sharer || sharer.host) throw new Error(`organisation ${organisationId} is not one of this instance`);
+  const badge = tx.select().from(badges).where(eq(badges.id, badgeId)).get();
+  if (!badge) throw new Error(`no badge ${badgeId}`);
+  return { sharer, badge, stewardUri: stewardOf(tx, badgeId) };
+}
+
+/**
+ * The sharer's followers, and the steward's own instance when it is another one, so the
+ * steward learns who shares its badge (the Announce names it in `cc`).
+ */
+function shareInboxes(tx: DatabaseLike, sharerUri: string, stewardUri: string): string[] {
+  const steward = tx
+    .select({ inbox: remoteActors.inboxUrl, shared: remoteActors.sharedInboxUrl })
+    .from(remoteActors)
+    .where(eq(remoteActors.uri, stewardUri))
+    .get();
+  return [...new Set([...followerInboxes(tx, sharerUri), ...(steward ? [steward.shared ?? steward.inbox] : [])])];
 }
 
 function stewardOf(tx: DatabaseLike, badgeId: string): string {

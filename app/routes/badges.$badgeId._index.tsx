@@ -1,20 +1,27 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { Authors, BadgeImage, DateText, humanise, KIND_LABELS } from "~/components/catalogue";
+import { data as json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { Authors, BadgeImage, DateText, humanise, KIND_LABELS, organisationParam } from "~/components/catalogue";
+import { FormMessage } from "~/components/forms";
 import { currentRevision, requireView, revisionContent } from "~/services/badges.server";
 import { getPublicBadge, type BadgeLink } from "~/services/catalogue.server";
+import { isDomainError, ValidationError } from "~/services/errors";
+import { badgeSharers, shareBadge, shareOptions, ShareSchema, stopSharing } from "~/services/shares.server";
 import { catalogueHref } from "~/utils/catalogue-url";
-import { handle, optionalUser } from "~/utils/http.server";
+import { formAction, handle, optionalUser, requireUser } from "~/utils/http.server";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Badge not found · Badge Commons" }];
   if (data.kind === "draft") return [{ title: `${data.name} (draft) · Badge Commons` }, { name: "robots", content: "noindex" }];
   const { content } = data.badge.latest;
+  const { home } = data.badge;
   return [
     { title: `${content.name} · Badge Commons` },
     { name: "description", content: content.summary || content.name },
     { tagName: "link", rel: "alternate", type: "application/ld+json", href: data.achievementPath },
+    // Our page of a badge stewarded elsewhere is a copy: search engines should credit the original.
+    ...(home?.badgeUrl ? [{ tagName: "link", rel: "canonical", href: home.badgeUrl }] : []),
   ];
 };
 
@@ -34,7 +41,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const access = requireView(db, params.badgeId ?? "", user?.id ?? null);
     const id = access.badge.id;
     const isAuthor = access.authors.some((a) => a.role !== null);
-    const authorTools = isAuthor ? { canEdit: access.canEdit, canApprove: access.approverFor.length > 0 } : null;
+    // A badge stewarded on another instance is authored there, even when one of our
+    // organisations co-authors it: no tools here.
+    const authorTools = isAuthor && !access.steward.host ? { canEdit: access.canEdit, canApprove: access.approverFor.length > 0 } : null;
     if (access.badge.status === "draft") {
       const content = revisionContent(currentRevision(db, access.badge));
       return {
@@ -57,7 +66,33 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       criteriaHtml: criteria.trim() ? renderMarkdown(criteria) : null,
       achievementPath: `/badges/${id}/achievement.json`,
       authorTools,
+      sharing: shareOptions(db, user?.id ?? null, id),
+      sharedBy: badgeSharers(db, id),
     };
+  });
+}
+
+const ShareForm = z.object({ intent: z.enum(["share", "unshare"]) }).and(ShareSchema);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await request.formData();
+  const values = { intent: String(form.get("intent") ?? ""), organisationId: String(form.get("organisationId") ?? "") };
+  const badgeId = params.badgeId ?? "";
+  return formAction(values, () => {
+    const input = ShareForm.safeParse(values);
+    if (!input.success) throw new ValidationError("Choose the organisation that shares this badge.");
+    try {
+      if (input.data.intent === "share") shareBadge(context.services, user.id, badgeId, input.data);
+      else stopSharing(context.services, user.id, badgeId, input.data);
+    } catch (error) {
+      // Sharing twice (a double click, a second tab) is said on the page, not as an error page.
+      if (isDomainError(error) && error.kind === "conflict") return json({ ok: false as const, message: error.message }, { status: 409 });
+      throw error;
+    }
+    // POST/redirect/GET: a reload never shares twice.
+    const done = input.data.intent === "share" ? "shared" : "unshared";
+    return redirect(`/badges/${encodeURIComponent(badgeId)}?${done}=${encodeURIComponent(input.data.organisationId)}`);
   });
 }
 
@@ -127,13 +162,16 @@ function BadgeLinkView({ link }: { link: BadgeLink }) {
   return <span>{link.uri}</span>;
 }
 
+const isWebUrl = (u: string | null): u is string => !!u && /^https?:\/\//i.test(u);
+
 function PublicBadgePage({ data }: { data: PublicData }) {
   const { badge } = data;
   const { content } = badge.latest;
   return (
     <article className="badge-page">
+      <ShareNotice data={data} />
       <header className="badge-header">
-        <BadgeImage imageId={content.imageId} name={content.name} size="large" alt={`Image of the ${content.name} badge`} />
+        <BadgeImage imageId={badge.imageId} name={content.name} size="large" alt={`Image of the ${content.name} badge`} />
         <div>
           <h1>
             {content.name}{" "}
@@ -150,6 +188,8 @@ function PublicBadgePage({ data }: { data: PublicData }) {
           </p>
         </div>
       </header>
+
+      {badge.home ? <HomeNotice home={badge.home} stewardName={badge.steward.name} /> : null}
 
       {badge.status === "deprecated" ? (
         <div className="notice warn" role="note">
@@ -194,20 +234,150 @@ function PublicBadgePage({ data }: { data: PublicData }) {
                 <li key={o.id}>
                   {o.logoImageId ? <img src={`/images/${encodeURIComponent(o.logoImageId)}`} alt="" width={32} height={32} /> : null}
                   <span>
-                    <strong>{o.name}</strong>
+                    <Link to={catalogueHref({ organisation: organisationParam(o) })}>
+                      <strong>{o.name}</strong>
+                    </Link>
                     <br />
                     <span className="muted small">
                       {i === 0 ? "Steward" : "Co-author"} · {KIND_LABELS[o.kind] ?? o.kind}
+                      {o.host ? ` · on ${o.host}` : ""}
                     </span>
                   </span>
                 </li>
               ))}
             </ul>
           </section>
+          <SharedBy sharers={data.sharedBy} />
+          <ShareForms data={data} />
           <Versions data={data} />
         </aside>
       </div>
     </article>
+  );
+}
+
+/** A copy of a badge stewarded on another instance says so, and where the original is. */
+function HomeNotice({ home, stewardName }: { home: NonNullable<PublicData["badge"]["home"]>; stewardName: string }) {
+  return (
+    <div className="notice info home-notice" role="note">
+      <p>
+        <strong>{`Published on ${home.host}.`}</strong>{" "}
+        {`${stewardName} stewards this badge on another instance. This page shows the copy federation brought here; the badge is edited only there.`}
+      </p>
+      <ul className="row plain-list">
+        {isWebUrl(home.badgeUrl) ? (
+          <li>
+            <a href={home.badgeUrl} rel="noopener">
+              {`See the original on ${home.host}`}
+            </a>
+          </li>
+        ) : null}
+        {isWebUrl(home.stewardUrl) ? (
+          <li>
+            <a href={home.stewardUrl} rel="noopener">
+              {`${stewardName} on ${home.host}`}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </div>
+  );
+}
+
+function SharedBy({ sharers }: { sharers: PublicData["sharedBy"] }) {
+  if (!sharers.length) return null;
+  return (
+    <section aria-labelledby="shared-by-heading" className="card">
+      <h2 id="shared-by-heading">Shared by</h2>
+      <ul className="plain-list">
+        {sharers.map((o) => (
+          <li key={o.id}>
+            <Link to={catalogueHref({ organisation: organisationParam(o) })}>{o.name}</Link>
+            {o.host ? <span className="muted small"> · on {o.host}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** After a share or un-share (POST/redirect/GET), says what happened. */
+function ShareNotice({ data }: { data: PublicData }) {
+  const [params] = useSearchParams();
+  const result = useActionData<typeof action>();
+  const failed = result && "message" in result ? result.message : null;
+  const name = (id: string | null) => data.sharing.find((o) => o.organisationId === id)?.name;
+  const shared = name(params.get("shared"));
+  const unshared = name(params.get("unshared"));
+  return (
+    <>
+      <FormMessage message={failed} />
+      {shared && !failed ? (
+        <div className="notice ok" role="status">
+          {shared} shared this badge with its followers.
+        </div>
+      ) : null}
+      {unshared && !failed ? (
+        <div className="notice ok" role="status">
+          {unshared} no longer shares this badge.
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * For admins of our organisations that do not author the badge: pass it on to their
+ * followers, here and on other instances, or stop.
+ */
+function ShareForms({ data }: { data: PublicData }) {
+  const busy = useNavigation().state === "submitting";
+  const unshared = data.sharing.filter((o) => !o.shared);
+  const shared = data.sharing.filter((o) => o.shared);
+  if (!data.sharing.length) return null;
+  return (
+    <section aria-labelledby="share-heading" className="card stack share-card">
+      <h2 id="share-heading">Share with our followers</h2>
+      {unshared.length ? (
+        <Form method="post" className="stack">
+          <p className="small muted">
+            Followers of your organisation, on this instance and others, receive this badge in their catalogue.
+          </p>
+          <input type="hidden" name="intent" value="share" />
+          {unshared.length === 1 ? (
+            <input type="hidden" name="organisationId" value={unshared[0].organisationId} />
+          ) : (
+            <div className="field">
+              <label htmlFor="share-as">Share as</label>
+              <select id="share-as" name="organisationId" required>
+                {unshared.map((o) => (
+                  <option key={o.organisationId} value={o.organisationId}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div>
+            <button type="submit" className="small" disabled={busy}>
+              {unshared.length === 1 ? `Share as ${unshared[0].name}` : "Share"}
+            </button>
+          </div>
+        </Form>
+      ) : null}
+      {shared.map((o) => (
+        <Form method="post" key={o.organisationId} className="row">
+          <p className="small">
+            <strong>{o.name}</strong> shares this badge.
+          </p>
+          <input type="hidden" name="intent" value="unshare" />
+          <input type="hidden" name="organisationId" value={o.organisationId} />
+          <button type="submit" className="secondary small" disabled={busy}>
+            Stop sharing<span className="visually-hidden"> as {o.name}</span>
+          </button>
+        </Form>
+      ))}
+    </section>
   );
 }
 

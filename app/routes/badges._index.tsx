@@ -18,12 +18,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
+const INSTANCE_LABELS: Record<string, string> = { here: "This instance", elsewhere: "Other instances" };
+
 export default function Catalogue() {
   const data = useLoaderData<typeof loader>();
   const { query, total } = data;
   const location = useLocation();
-  const filtered = !!(query.q || query.tag || query.kind || query.organisation);
-  const current = { q: query.q, tag: query.tag, kind: query.kind, organisation: query.organisation };
+  const filtered = !!(query.q || query.tag || query.kind || query.organisation || query.instance);
+  const current = { q: query.q, tag: query.tag, kind: query.kind, organisation: query.organisation, instance: query.instance };
   return (
     <section className="catalogue">
       <h1>Catalogue</h1>
@@ -41,6 +43,17 @@ export default function Catalogue() {
             <option value="">Any kind</option>
             {Object.entries(KIND_LABELS).map(([kind, label]) => (
               <option key={kind} value={kind}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="catalogue-instance">Instance</label>
+          <select id="catalogue-instance" name="instance" defaultValue={query.instance ?? ""}>
+            <option value="">Any instance</option>
+            {Object.entries(INSTANCE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
                 {label}
               </option>
             ))}
@@ -128,6 +141,8 @@ function ActiveFilters({ data }: { data: Data }) {
   if (query.tag) chips.push({ label: `Tag: ${query.tag}`, without: catalogueHref({ ...query, tag: null, page: 1 }) });
   if (query.kind)
     chips.push({ label: `Kind: ${KIND_LABELS[query.kind] ?? query.kind}`, without: catalogueHref({ ...query, kind: null, page: 1 }) });
+  if (query.instance)
+    chips.push({ label: `Instance: ${INSTANCE_LABELS[query.instance]}`, without: catalogueHref({ ...query, instance: null, page: 1 }) });
   if (query.organisation)
     chips.push({
       label: `Organisation: ${organisation?.name ?? query.organisation}`,

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { BadgeImage, organisationParam } from "~/components/catalogue";
 import { KIND_LABELS, OrganisationLogo, RolePill } from "~/components/organisations";
+import { catalogueHref } from "~/utils/catalogue-url";
 import { organisationProfile } from "~/services/organisations.server";
 import { roleAtLeast } from "~/services/roles.server";
 import { handle, optionalUser } from "~/utils/http.server";
@@ -22,12 +24,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       canEditBadges: roleAtLeast(profile.viewerRole, "editor"),
       isAdmin: roleAtLeast(profile.viewerRole, "admin"),
       badges: profile.badges,
+      sharedBadges: profile.sharedBadges,
+      follows: profile.follows,
     };
   });
 }
 
 export default function OrganisationPage() {
-  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges } = useLoaderData<typeof loader>();
+  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges, sharedBadges, follows } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const drafts = badges.filter((b) => b.status === "draft");
   const published = badges.filter((b) => b.status !== "draft");
@@ -56,6 +60,9 @@ export default function OrganisationPage() {
               </>
             ) : null}
           </p>
+          <p className="muted small">
+            {`${countText(follows.followers, "follower")} · follows ${countText(follows.following, "organisation")}`}
+          </p>
           {org.website ? (
             <p>
               <a href={org.website} rel="noopener nofollow ugc">
@@ -70,6 +77,9 @@ export default function OrganisationPage() {
         <nav aria-label="Organisation" className="row org-actions">
           <Link className="button secondary small" to={`/orgs/${org.handle}/members`}>
             Members
+          </Link>
+          <Link className="button secondary small" to={`/orgs/${org.handle}/following`}>
+            Following
           </Link>
           {isAdmin ? (
             <Link className="button secondary small" to={`/orgs/${org.handle}/settings`}>
@@ -100,9 +110,35 @@ export default function OrganisationPage() {
           </>
         ) : null}
       </section>
+
+      {sharedBadges.length ? (
+        <section aria-labelledby="shared-heading" className="org-badges">
+          <h2 id="shared-heading">Badges {org.name} shares</h2>
+          <p className="muted small">Published by other organisations, passed on to {org.name}&rsquo;s followers.</p>
+          <ul className="grid plain-list">
+            {sharedBadges.map((b) => (
+              <li key={b.id} className="card badge-card">
+                <BadgeImage imageId={b.imageId} name={b.name} />
+                <div>
+                  <h3>
+                    <Link to={`/badges/${b.id}`}>{b.name}</Link>
+                  </h3>
+                  <p className="small muted">
+                    By <Link to={catalogueHref({ organisation: organisationParam(b.steward) })}>{b.steward.name}</Link>
+                    {b.steward.host ? ` on ${b.steward.host}` : ""}
+                  </p>
+                  {b.summary ? <p className="small muted">{b.summary}</p> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </article>
   );
 }
+
+const countText = (n: number, noun: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? noun : `${noun}s`}`;
 
 type BadgeItem = ReturnType<typeof useLoaderData<typeof loader>>["badges"][number];
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { Field, FormMessage } from "~/components/forms";
 import { ValidationError } from "~/services/errors";
@@ -79,6 +79,11 @@ export default function Following() {
   const failed = result && "fieldErrors" in result ? result : null;
   const done = result && "ok" in result && result.ok ? result : null;
   const revalidator = useRevalidator();
+  // After a follow is asked for, the address field empties for the next one.
+  const followForm = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (done) followForm.current?.reset();
+  }, [done]);
   const working = following.some((f) => f.status === "pending" || f.backfillTotal === null || f.backfillDone < (f.backfillTotal ?? 0));
   // While a follow waits or a back-fill runs, refresh every two seconds (scripts only; the
   // page also says where things stand without them).
@@ -106,7 +111,7 @@ export default function Following() {
       ) : null}
 
       {isAdmin ? (
-        <Form method="post" className="card stack" aria-labelledby="follow-heading">
+        <Form method="post" className="card stack" aria-labelledby="follow-heading" ref={followForm}>
           <h2 id="follow-heading">Follow an organisation</h2>
           <input type="hidden" name="intent" value="follow" />
           <Field
@@ -115,7 +120,7 @@ export default function Following() {
             hint="@handle@their.instance, or paste the address of the organisation or of one of its badges."
             errors={failed?.fieldErrors.handle}
           >
-            {(p) => <input {...p} name="handle" defaultValue={failed?.values.handle ?? ""} required autoComplete="off" />}
+            {(p) => <input {...p} type="text" name="handle" defaultValue={failed?.values.handle ?? ""} required autoComplete="off" spellCheck={false} />}
           </Field>
           <div>
             <button type="submit" disabled={busy}>
@@ -131,10 +136,12 @@ export default function Following() {
             {following.map((f) => (
               <li key={f.uri} className="row space-between">
                 <div>
-                  <strong>{f.name}</strong> <span className="muted">@{f.handle}@{f.host}</span>
-                  <p className="hint" role="status">
+                  <strong>{f.name}</strong> <span className="muted">{`@${f.handle}@${f.host}`}</span>
+                  <p className="hint follow-progress" role="status">
                     {progressText(f)}
-                    {f.backfillTotal ? <progress max={f.backfillTotal} value={f.backfillDone} aria-label={`Badges fetched from ${f.name}`} /> : null}
+                    {f.status === "accepted" && f.backfillTotal && f.backfillDone < f.backfillTotal ? (
+                      <progress max={f.backfillTotal} value={f.backfillDone} aria-label={`Badges fetched from ${f.name}`} />
+                    ) : null}
                   </p>
                   {f.status === "accepted" ? (
                     <Link to={catalogueHref({ organisation: `${f.handle}@${f.host}` })}>Their badges in the catalogue</Link>

@@ -14,15 +14,21 @@ export interface CatalogueQuery {
   kind: OrganisationKind | null;
   // An organisation's handle: `handle` for one of this instance, `handle@host` for a remote one.
   organisation: string | null;
+  // Whose badges: those stewarded on this instance ("here") or on others ("elsewhere").
+  instance: CatalogueInstance | null;
   page: number;
   pageSize: number;
 }
+
+export const CATALOGUE_INSTANCES = ["here", "elsewhere"] as const;
+export type CatalogueInstance = (typeof CATALOGUE_INSTANCES)[number];
 
 export type CatalogueQueryInput = Partial<{
   q: unknown;
   tag: unknown;
   kind: unknown;
   organisation: unknown;
+  instance: unknown;
   page: unknown;
   pageSize: unknown;
 }>;
@@ -41,11 +47,13 @@ const int = (v: unknown, fallback: number, min: number, max: number): number => 
  */
 export function normaliseCatalogueQuery(input: CatalogueQueryInput = {}): CatalogueQuery {
   const kind = text(input.kind, 20).toLowerCase();
+  const instance = text(input.instance, 20).toLowerCase();
   return {
     q: text(input.q, MAX_QUERY_LENGTH),
     tag: text(input.tag, 50).toLowerCase() || null,
     kind: (ORGANISATION_KINDS as readonly string[]).includes(kind) ? (kind as OrganisationKind) : null,
     organisation: text(input.organisation, 300).toLowerCase() || null,
+    instance: (CATALOGUE_INSTANCES as readonly string[]).includes(instance) ? (instance as CatalogueInstance) : null,
     page: int(input.page, 1, 1, MAX_PAGE),
     pageSize: int(input.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
   };
@@ -58,6 +66,7 @@ export function catalogueQueryFromParams(params: URLSearchParams): CatalogueQuer
     tag: params.get("tag") ?? undefined,
     kind: params.get("kind") ?? undefined,
     organisation: params.get("organisation") ?? undefined,
+    instance: params.get("instance") ?? undefined,
     page: params.get("page") ?? undefined,
   });
 }

@@ -9,12 +9,13 @@
 // for the page's snippets.
 import { desc, eq, sql, type SQL } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { badges, ORGANISATION_KINDS, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
+import { badges, ORGANISATION_KINDS, remoteActors, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
 import { kindBit } from "./catalogue-index.server";
 import { MATCH_END, MATCH_START } from "../utils/highlight";
 import {
   normaliseCatalogueQuery,
   toFtsQuery,
+  type CatalogueInstance,
   type CatalogueQuery,
   type CatalogueQueryInput,
 } from "./catalogue-query.server";
@@ -72,6 +73,7 @@ interface Filters {
   tag: string | null;
   kind: OrganisationKind | null;
   organisationId: string | null;
+  instance: CatalogueInstance | null;
 }
 
 type Facet = "tag" | "kind" | null;
@@ -86,6 +88,11 @@ function conditions(f: Filters, omit: Facet = null): SQL {
       SELECT id FROM badges WHERE steward_organisation_id = ${f.organisationId}
       UNION ALL
       SELECT badge_id FROM coauthors WHERE organisation_id = ${f.organisationId} AND status = 'accepted')`);
+  // Where a badge lives is where its steward does.
+  if (f.instance)
+    conds.push(sql`e.badge_id IN (
+      SELECT b.id FROM badges b JOIN organisations o ON o.id = b.steward_organisation_id
+      WHERE o.host IS ${f.instance === "here" ? sql`NULL` : sql`NOT NULL`})`);
   return sql.join(conds, sql` AND `);
 }
 
@@ -100,7 +107,7 @@ function matching(f: Filters, omit: Facet = null, join: SQL = sql``): SQL {
   return sql`catalogue_entries e ${join} WHERE ${conditions(f, omit)}`;
 }
 
-const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId);
+const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId || f.instance);
 
 /** Entry ids of one page, best first (newest first without words). */
 function pageOfIds(db: DatabaseLike, f: Filters, limit: number, offset: number): number[] {
@@ -207,7 +214,7 @@ function wholeCatalogueTotals(db: DatabaseLike) {
   const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
   const cached = wholeCatalogue.get(db);
   if (cached && cached.generation === generation) return cached.value;
-  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null });
+  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null });
   wholeCatalogue.set(db, { generation, value });
   return value;
 }
@@ -243,7 +250,7 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
   // so does an organisation that does not exist.
   if ((query.q && !match) || (query.organisation && !organisation)) return empty;
 
-  const f: Filters = { match, tag: query.tag, kind: query.kind, organisationId: organisation?.id ?? null };
+  const f: Filters = { match, tag: query.tag, kind: query.kind, organisationId: organisation?.id ?? null, instance: query.instance };
   const ids = pageOfIds(db, f, query.pageSize, (query.page - 1) * query.pageSize);
   const { total, facets } = hasFilters(f) ? totals(db, f) : wholeCatalogueTotals(db);
   const result: CatalogueResult = { ...empty, total, pageCount: Math.ceil(total / query.pageSize), facets };
@@ -293,7 +300,6 @@ export interface PublicBadge {
   uri: string;
   status: Exclude<BadgeStatus, "draft" | "withdrawn">;
   deprecatedAt: Date | null;
-  remoteUrl: string | null;
   successor: BadgeLink | null;
   latest: VersionSummary & { content: BadgeContent };
   // Newest first.
@@ -301,6 +307,20 @@ export interface PublicBadge {
   steward: OrganisationProfile;
   coAuthors: OrganisationProfile[];
   prerequisites: BadgeLink[];
+  // Set for a badge stewarded on another instance: this is our copy of it.
+  home: BadgeHome | null;
+  // The picture to show here: the badge's own, or for a remote badge our checked copy of
+  // it if we made one (their image id names nothing on this instance).
+  imageId: string | null;
+}
+
+export interface BadgeHome {
+  // The steward's instance, as people type it after a handle (`peer.example`).
+  host: string;
+  // The badge's own page there (null if its object named none).
+  badgeUrl: string | null;
+  // The steward's page there.
+  stewardUrl: string;
 }
 
 /**
@@ -326,20 +346,24 @@ export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
     publishedAt: v.publishedAt,
     contentHash: v.contentHash,
   });
-  // A remote version's content names its origin's image id; show our checked copy.
-  if (authors.steward.host) content.imageId = latest.mirroredImageId;
   return {
     id: badge.id,
     uri: badge.uri,
     status: badge.status,
     deprecatedAt: badge.deprecatedAt,
-    // For a badge stewarded elsewhere: its page on its home instance.
-    remoteUrl: authors.steward.host ? (badge.remoteUrl ?? badge.uri) : null,
     successor: badge.successorUri ? resolveBadgeLinks(db, [badge.successorUri])[0] : null,
     latest: { ...version(latest), content },
     versions: all.map(version),
     steward: authors.steward,
     coAuthors: authors.coAuthors,
     prerequisites: resolveBadgeLinks(db, content.prerequisites),
+    home: authors.steward.host ? badgeHome(db, badge.remoteUrl, authors.steward) : null,
+    imageId: latest.mirroredImageId ?? (authors.steward.host ? null : content.imageId),
   };
+}
+
+function badgeHome(db: DatabaseLike, remoteUrl: string | null, steward: OrganisationProfile): BadgeHome {
+  // Its actor document's `url` when it gave one, else its id (ours serve HTML there too).
+  const actor = db.select({ url: remoteActors.url }).from(remoteActors).where(eq(remoteActors.uri, steward.uri)).get();
+  return { host: steward.host!, badgeUrl: remoteUrl, stewardUrl: actor?.url ?? steward.uri };
 }

@@ -9,6 +9,13 @@ export type BadgeChange = "published" | "deprecated" | "withdrawn";
 export interface FederationOutbox {
   /** Called inside the transaction that published, deprecated or withdrew a local badge. */
   badgeChanged(tx: DatabaseLike, badgeId: string, change: BadgeChange): void;
+  /**
+   * Called inside the transaction that records a local organisation sharing a badge
+   * (stewarded elsewhere) with its followers; returns the id of the Announce it queued.
+   */
+  badgeShared(tx: DatabaseLike, organisationId: string, badgeId: string): string;
+  /** Called inside the transaction that removes that share; `announceUri` is the Announce taken back. */
+  shareWithdrawn(tx: DatabaseLike, organisationId: string, badgeId: string, announceUri: string): void;
 }
 
 /** What pages ask of federation that takes the network: following other instances. */

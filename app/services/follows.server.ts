@@ -2,7 +2,7 @@
 // follows a remote one (its admins ask; the remote answers Accept or Reject); remote actors
 // (organisations of other instances, Mastodon users) follow ours and are accepted at once,
 // since everything an organisation publishes is public anyway.
-import { and, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import { follows, organisations, remoteActors, type Follow, type Organisation } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
@@ -146,4 +146,13 @@ export function listFollowers(db: DatabaseLike, organisationUri: string): Follow
     .where(and(eq(follows.followingUri, organisationUri), eq(follows.status, "accepted")))
     .orderBy(desc(follows.createdAt))
     .all();
+}
+
+/** How many accepted follows an organisation has in each direction (what its collections publish). */
+export function followCounts(db: DatabaseLike, organisationUri: string): { followers: number; following: number } {
+  const n = (which: "followers" | "following") => {
+    const side = which === "followers" ? eq(follows.followingUri, organisationUri) : eq(follows.followerUri, organisationUri);
+    return db.select({ n: count() }).from(follows).where(and(side, eq(follows.status, "accepted"))).get()?.n ?? 0;
+  };
+  return { followers: n("followers"), following: n("following") };
 }

@@ -21,7 +21,9 @@ import type { ServiceContext } from "./context.server";
 import { isValidationError, NotFoundError, ValidationError, type FieldErrors } from "./errors";
 import { HANDLE_HINT } from "./organisation-fields";
 import { generateDefaultLogo, inspectImage, storeUploadedImage, type UploadedFile } from "./images.server";
+import { followCounts } from "./follows.server";
 import { requireRole, roleIn } from "./roles.server";
+import { sharedBadges } from "./shares.server";
 
 export { HANDLE_HINT };
 
@@ -273,5 +275,7 @@ export function organisationProfile(db: DatabaseLike, handle: string, viewerId: 
     viewerRole,
     memberCount: memberCount(db, organisation.id),
     badges: listStewardedBadges(db, organisation.id, viewerRole !== null),
+    sharedBadges: sharedBadges(db, organisation.id),
+    follows: followCounts(db, organisation.uri),
   };
 }

@@ -4,6 +4,7 @@ export interface CatalogueLinkParams {
   tag?: string | null;
   kind?: string | null;
   organisation?: string | null;
+  instance?: string | null;
   page?: number | null;
 }
 
@@ -14,6 +15,7 @@ export function catalogueHref(params: CatalogueLinkParams): string {
   if (params.tag) search.set("tag", params.tag);
   if (params.kind) search.set("kind", params.kind);
   if (params.organisation) search.set("organisation", params.organisation);
+  if (params.instance) search.set("instance", params.instance);
   if (params.page && params.page > 1) search.set("page", String(params.page));
   const s = search.toString();
   return s ? `/badges?${s}` : "/badges";

@@ -82,6 +82,25 @@ describe("badges of other instances", () => {
     expectDomainError(() => applyRemoteBadgeVersion(ctx.db, elsewhere, { ...remoteVersion(1), stewardUri: elsewhere }), "forbidden");
   });
 
+  it("filters the catalogue by instance, and tells where a remote badge's original is", () => {
+    const local = makeOrganisationWithTeam(ctx.db, { name: "Local School", kind: "school" });
+    const ours = makeCoauthoredBadge(ctx, local, [], { policy: "steward", name: "Urban Greening" });
+    approveRevision(ctx, local.admin.id, ours.id, { organisationId: local.org.id, revisionId: currentRevisionId(ctx, ours.id) });
+    publishVersion(ctx, local.admin.id, ours.id);
+    const { badgeId: theirs } = applyRemoteBadgeVersion(ctx.db, STEWARD, remoteVersion(1, { imageId: "3b2025c6-7c84-47dc-b752-b9e51d1fcf67" }));
+    const names = (input: Parameters<typeof searchCatalogue>[1]) => searchCatalogue(ctx.db, input).entries.map((e) => e.name).sort();
+    expect(names({})).toEqual(["Urban Gardening", "Urban Greening"]);
+    expect(names({ instance: "here" })).toEqual(["Urban Greening"]);
+    expect(names({ instance: "elsewhere", q: "urban" })).toEqual(["Urban Gardening"]);
+    expect(names({ instance: "nowhere" })).toEqual(["Urban Gardening", "Urban Greening"]);
+    expect(searchCatalogue(ctx.db, { instance: "elsewhere" }).facets.kinds).toEqual([{ kind: "community", count: 1 }]);
+
+    expect(getPublicBadge(ctx.db, ours.id)).toMatchObject({ home: null, imageId: expect.any(String) });
+    expect(getPublicBadge(ctx.db, theirs).imageId).toBeNull(); // their image id names nothing here
+    // Without its actor document, the steward's id is its page (as ours are).
+    expect(getPublicBadge(ctx.db, theirs).home).toEqual({ host: "peer.example", badgeUrl: `${PEER}/badges/b1`, stewardUrl: STEWARD });
+  });
+
   it("keeps the co-authors it knows, local ones included, and never lets them edit here", () => {
     const local = makeOrganisationWithTeam(ctx.db, { name: "Local School", kind: "school" });
     const unknown = "https://third.example/orgs/unknown";
