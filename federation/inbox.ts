@@ -112,9 +112,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  if (deps.db.select({ uri: inboxActivities.uri }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get()) {
-    return { status: 202, reason: "Already received." };
-  }
+  if (alreadyReceived(deps.db, activity.id)) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
@@ -127,10 +125,13 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
 
   try {
     const applied = deps.db.transaction((tx) => {
+      const status = plan.ignored ? ("ignored" as const) : ("applied" as const);
+      const row = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status, reason: plan.reason, receivedAt: new Date() };
+      // Takes the place of an earlier refusal of the same activity; never of an applied one.
       const fresh = tx
         .insert(inboxActivities)
-        .values({ uri: activity.id, actorUri, type: type ?? typeOf(activity).join(",") ?? "?", status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() })
-        .onConflictDoNothing()
+        .values(row)
+        .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
         .run().changes;
       if (!fresh) return false; // the same activity, delivered twice at once
       plan.apply?.(tx);
@@ -157,10 +158,22 @@ function asRefusal(e: unknown): Refused {
   throw e;
 }
 
+/**
+ * Applied or ignored: received, and not to be applied again. A refusal does not count: the
+ * sender may deliver the same activity again once what failed (often fetching a document
+ * from a peer that was down) works, and that delivery must be looked at afresh.
+ */
+function alreadyReceived(db: Db, uri: string): boolean {
+  const row = db.select({ status: inboxActivities.status }).from(inboxActivities).where(eq(inboxActivities.uri, uri)).get();
+  return !!row && row.status !== "rejected";
+}
+
+/** Keeps the latest refusal for the operator to read; never overwrites an applied activity. */
 function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
+  const row = { uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() };
   db.insert(inboxActivities)
-    .values({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() })
-    .onConflictDoNothing()
+    .values(row)
+    .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
     .run();
 }
 

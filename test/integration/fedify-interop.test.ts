@@ -24,7 +24,7 @@ import {
   lookupWebFinger,
   type Multikey,
 } from "@fedify/fedify";
-import { follows, inboxActivities, outboxActivities } from "../../db/schema";
+import { follows, inboxActivities, outboxActivities, remoteActors } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import { noBadgeEvents } from "../../app/services/events";
 import { createBadge } from "../../app/services/badges.server";
@@ -263,5 +263,22 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(followOf(changemakers.org.uri)).toBeUndefined();
     expect(acceptsOf(follow.id!.href)).toHaveLength(1);
     expect(followOf(riverside.org.uri)?.status).toBe("accepted");
+  });
+
+  it("applies a Follow that Fedify delivers again after we could not fetch its actor the first time", async () => {
+    // A day later our copy of the peer's actor is stale, and the peer is down when its Follow arrives.
+    server.db.update(remoteActors).set({ fetchedAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(remoteActors.uri, peer.actorUri)).run();
+    peer.unavailable = true;
+    const retried = new Follow({ id: new URL(`${peer.actorUri}/follows/${randomUUID()}`), actor: new URL(peer.actorUri), object: new URL(changemakers.org.uri) });
+    await expect(peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, retried)).rejects.toThrow(/\(4\d\d |\(5\d\d /);
+    expect(server.db.select().from(inboxActivities).where(eq(inboxActivities.uri, retried.id!.href)).get()?.status).toBe("rejected");
+    expect(server.db.select().from(follows).where(eq(follows.activityUri, retried.id!.href)).get()).toBeUndefined();
+
+    // Fedify's retry: the same activity once the peer is back.
+    peer.unavailable = false;
+    await peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, retried);
+    expect(server.db.select().from(follows).where(eq(follows.activityUri, retried.id!.href)).get()?.status).toBe("accepted");
+    expect(server.db.select().from(inboxActivities).where(eq(inboxActivities.uri, retried.id!.href)).get()?.status).toBe("applied");
+    await waitFor(() => peer.inbox.find((e) => e.type === "Accept" && e.activity.objectId?.href === retried.id!.href), 3000, "the Accept of the retried Follow");
   });
 });

@@ -56,6 +56,8 @@ export interface FedifyPeer {
   rsa: CryptoKeyPair;
   ed25519: CryptoKeyPair;
   rsaKeyId: string;
+  /** While true, the peer answers every GET with 503, as a server briefly down would. */
+  unavailable: boolean;
   /**
    * POSTs `activity` (Fedify's, or plain JSON for types Fedify has no class for) to `inbox`,
    * signed by the peer's RSA key with Fedify's own signRequest; `tamper` changes the
@@ -132,6 +134,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
   handle = async (req, res) => {
     const body = await readBody(req);
     const method = req.method ?? "GET";
+    if (peer.unavailable && method === "GET") return void res.writeHead(503, { "retry-after": "1" }).end();
     const url = new URL(req.url ?? "/", origin);
     const init: RequestInit = { method, headers: toHeaders(req), body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body) };
     const request = new Request(url, init);
@@ -165,6 +168,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
     rsa,
     ed25519,
     rsaKeyId,
+    unavailable: false,
     async post(target, activity, tamper) {
       const json = activity instanceof Activity ? await activity.toJsonLd({ format: "compact", contextLoader: context.contextLoader }) : activity;
       const unsigned = new Request(target, { method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify(json) });
