@@ -10,6 +10,7 @@ import { badges, follows, inboxActivities, organisations, type Follow } from "..
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
 import type { ActorDirectory } from "./remote-actors";
 import type { ProofResult } from "./proof";
 import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
@@ -153,9 +154,18 @@ function asRefusal(e: unknown): Refused {
     const status = { not_found: 404, forbidden: 403, invalid: 422, conflict: 409, rate_limited: 429, unauthenticated: 401 }[e.kind];
     return new Refused(status, e.message);
   }
-  // A remote document we could not fetch or read: the sender may retry later.
+  // A document we could not fetch for now (its server down, slow or busy): 503, which
+  // senders retry. Mastodon gives up at once on a 4xx other than 401, 408 and 429.
+  if (isFetchError(e) && transientFetchFailure(e)) return new Refused(503, e.message);
+  // A remote document we fetched but cannot use, or may not fetch at all.
   if (e instanceof Error) return new Refused(422, e.message);
   throw e;
+}
+
+function transientFetchFailure(e: FetchError): boolean {
+  if (e.kind === "timeout" || e.kind === "failed") return true;
+  const status = e.kind === "remote" ? (e as RemoteError).status : 0;
+  return status >= 500 || status === 408 || status === 429;
 }
 
 /**
