@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Activity,
+  Application,
   Create,
   Delete,
   Follow,
@@ -16,12 +17,14 @@ import {
   Note,
   OrderedCollection,
   Organization,
+  PropertyValue,
   Tombstone,
   Undo,
   Update,
   exportJwk,
-  verifyObject,
+  getNodeInfo,
   lookupWebFinger,
+  verifyObject,
   type Multikey,
 } from "@fedify/fedify";
 import { follows, inboxActivities, outboxActivities, remoteActors } from "../../db/schema";
@@ -51,7 +54,12 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     server = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
     const publicUrl = `http://localhost:${server.port}`;
     ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
-    changemakers = makeLocalTeam(ctx, { handle: "changemakers", name: "Changemakers Network", description: "A network of changemakers." });
+    changemakers = makeLocalTeam(ctx, {
+      handle: "changemakers",
+      name: "Changemakers Network",
+      description: "A network of changemakers.",
+      website: "https://changemakers.example",
+    });
     peer = await startFedifyPeer();
   });
 
@@ -77,6 +85,12 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(ourActor.inboxId?.href).toBe(`${changemakers.org.uri}/inbox`);
     expect(ourActor.endpoints?.sharedInbox?.href).toBe(`${ctx.publicUrl}/inbox`);
 
+    expect(ourActor.manuallyApprovesFollowers).toBe(false);
+    // The website as Mastodon's profile field: schema.org's PropertyValue under Mastodon's IRI.
+    const fields: PropertyValue[] = [];
+    for await (const item of ourActor.getAttachments()) if (item instanceof PropertyValue) fields.push(item);
+    expect(fields.map((f) => [f.name?.toString(), String(f.value)])).toEqual([["Website", expect.stringContaining('href="https://changemakers.example"')]]);
+
     const keys = actorKeysFor(server.db, changemakers.org.uri);
     const rsa = await ourActor.getPublicKey();
     expect(rsa?.id?.href).toBe(`${changemakers.org.uri}#main-key`);
@@ -91,11 +105,26 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(await exportJwk(methods[0].publicKey! as never)).toMatchObject({ kty: "OKP", crv: "Ed25519", x: ourEd25519.x });
   });
 
+  it("reads our NodeInfo with Fedify's strict parser, and our instance actor", async () => {
+    const info = await getNodeInfo(ctx.publicUrl, { parse: "strict" });
+    expect(info?.software.name).toBe("badge-commons");
+    expect(info?.protocols).toEqual(["activitypub"]);
+    expect(info?.usage.users.total).toBeGreaterThan(0);
+    const instance = await peer.context.lookupObject(`${ctx.publicUrl}/actor`);
+    expect(instance).toBeInstanceOf(Application);
+    expect((await (instance as Application).getPublicKey())?.id?.href).toBe(`${ctx.publicUrl}/actor#main-key`);
+  });
+
   it("follows with a Follow signed by Fedify; our Accept passes Fedify's own signature check", async () => {
     follow = new Follow({ id: new URL(`${peer.actorUri}/follows/${randomUUID()}`), actor: new URL(peer.actorUri), object: new URL(changemakers.org.uri) });
     await peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, follow);
     const row = server.db.select().from(follows).where(and(eq(follows.followerUri, peer.actorUri), eq(follows.followingUri, changemakers.org.uri))).get();
     expect(row).toMatchObject({ status: "accepted", activityUri: follow.id!.href });
+    // To check the Follow's signature and to answer it we fetched the peer's actor, which it
+    // serves only to signed requests (authorized fetch): Fedify verified ours each time.
+    expect(peer.actorFetches.length).toBeGreaterThan(0);
+    expect(new Set(peer.actorFetches)).toEqual(new Set([`${ctx.publicUrl}/actor#main-key`]));
+    expect((await fetch(peer.actorUri, { headers: { accept: "application/activity+json" } })).status).toBe(401);
 
     const accepted = await waitFor(() => peer.inbox.find((e) => e.type === "Accept"), 3000, "the Accept in Fedify's inbox");
     expect(accepted.activity.actorId?.href).toBe(changemakers.org.uri);
@@ -238,9 +267,9 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(acceptsOf(second.id!.href)).toHaveLength(1);
     await waitFor(() => peer.inbox.filter((e) => e.type === "Accept").length === 2, 3000, "the second Accept");
 
-    // Activities we do not handle: a Like (Fedify's class) and an EmojiReact (Misskey's, no class anywhere).
+    // Activities we do not handle: a Like (Fedify's class, to our shared inbox) and an EmojiReact (Misskey's; Fedify has no class for it).
     const like = new Like({ id: new URL(`${peer.actorUri}/likes/${randomUUID()}`), actor: new URL(peer.actorUri), object: new URL(riverside.org.uri) });
-    await peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, like);
+    await peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, like, { preferSharedInbox: true });
     expect(received(like.id!.href)).toMatchObject({ status: "ignored", type: "Like" });
     const reactionId = `${peer.actorUri}/reactions/${randomUUID()}`;
     const reaction = await peer.post(inbox, {
@@ -280,5 +309,24 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(server.db.select().from(follows).where(eq(follows.activityUri, retried.id!.href)).get()?.status).toBe("accepted");
     expect(server.db.select().from(inboxActivities).where(eq(inboxActivities.uri, retried.id!.href)).get()?.status).toBe("applied");
     await waitFor(() => peer.inbox.find((e) => e.type === "Accept" && e.activity.objectId?.href === retried.id!.href), 3000, "the Accept of the retried Follow");
+  });
+
+  it("follows the Fedify organisation by @handle@host: Fedify verifies our Follow and its Accept is applied; its plain Note is ignored", async () => {
+    const host = new URL(peer.origin).host;
+    const ours = await server.federation.follow(changemakers.admin.id, changemakers.org.id, `@${PEER_IDENTIFIER}@${host}`);
+    expect(ours).toMatchObject({ followingUri: peer.actorUri, status: "pending" });
+    const received = await waitFor(() => peer.inbox.find((e) => e.type === "Follow"), 3000, "our Follow in Fedify's inbox");
+    expect(received.activity.id?.href).toBe(ours.activityUri);
+    const followOf = () => server.db.select().from(follows).where(and(eq(follows.followerUri, changemakers.org.uri), eq(follows.followingUri, peer.actorUri))).get();
+    await waitFor(() => followOf()?.status === "accepted", 3000, "Fedify's Accept applied here");
+    const request = await waitFor(() => peer.requests.find((r) => r.json?.id === ours.activityUri), 3000, "Fedify's answer to our Follow");
+    expect(request).toMatchObject({ signedBy: `${changemakers.org.uri}#main-key`, status: 202 });
+    expect(server.db.select().from(remoteActors).where(eq(remoteActors.uri, peer.actorUri)).get()).toMatchObject({ type: "Organization", handle: PEER_IDENTIFIER, host });
+
+    // A Note that is not a badge version: received, verified, and left alone.
+    const note = new Note({ id: new URL(`${peer.actorUri}/notes/${randomUUID()}`), attribution: new URL(peer.actorUri), content: "<p>Hello from Fedify</p>" });
+    const create = new Create({ id: new URL(`${note.id!.href}/create`), actor: new URL(peer.actorUri), object: note });
+    await peer.context.sendActivity({ identifier: PEER_IDENTIFIER }, ourActor, create);
+    expect(server.db.select().from(inboxActivities).where(eq(inboxActivities.uri, create.id!.href)).get()).toMatchObject({ status: "ignored", type: "Create" });
   });
 });

@@ -12,6 +12,7 @@ import {
   Create,
   Delete,
   Endpoints,
+  Follow,
   Organization,
   Update,
   createFederation,
@@ -27,7 +28,7 @@ export const PEER_IDENTIFIER = "makers";
 
 /** An activity Fedify's inbox accepted and handed to its listener. */
 export interface PeerInboxEntry {
-  type: "Accept" | "Create" | "Update" | "Delete";
+  type: "Accept" | "Create" | "Update" | "Delete" | "Follow";
   activity: Activity;
 }
 
@@ -53,6 +54,8 @@ export interface FedifyPeer {
   inbox: PeerInboxEntry[];
   /** Every POST to the peer's inboxes, in order. */
   requests: PeerRequest[];
+  /** The key each GET of the peer's actor was signed with, as Fedify verified it (null: unsigned or refused). */
+  actorFetches: (string | null)[];
   rsa: CryptoKeyPair;
   ed25519: CryptoKeyPair;
   rsaKeyId: string;
@@ -97,6 +100,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
   const ed25519 = (await generateCryptoKeyPair("Ed25519")) as CryptoKeyPair;
   const inbox: PeerInboxEntry[] = [];
   const requests: PeerRequest[] = [];
+  const actorFetches: (string | null)[] = [];
 
   const federation = createFederation<void>({
     kv: new MemoryKvStore(),
@@ -121,13 +125,27 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
         manuallyApprovesFollowers: false,
       });
     })
-    .setKeyPairsDispatcher((_ctx, identifier) => (identifier === PEER_IDENTIFIER ? [rsa, ed25519] : []) as never);
+    .setKeyPairsDispatcher((_ctx, identifier) => (identifier === PEER_IDENTIFIER ? [rsa, ed25519] : []) as never)
+    // Secure mode, as Mastodon's authorized fetch: the actor is served only to signed GETs
+    // that Fedify's verifier accepts.
+    .authorize((_ctx, _identifier, signedKey) => {
+      actorFetches.push(signedKey?.id?.href ?? null);
+      return signedKey !== null;
+    });
   federation
     .setInboxListeners("/orgs/{identifier}/inbox", "/inbox")
     .on(Accept, (_ctx, activity) => void inbox.push({ type: "Accept", activity }))
     .on(Create, (_ctx, activity) => void inbox.push({ type: "Create", activity }))
     .on(Update, (_ctx, activity) => void inbox.push({ type: "Update", activity }))
-    .on(Delete, (_ctx, activity) => void inbox.push({ type: "Delete", activity }));
+    .on(Delete, (_ctx, activity) => void inbox.push({ type: "Delete", activity }))
+    // Accepts every follow at once, as an organisation of ours does.
+    .on(Follow, async (ctx, follow) => {
+      inbox.push({ type: "Follow", activity: follow });
+      const follower = await follow.getActor(ctx);
+      if (!follower || follow.objectId?.href !== ctx.getActorUri(PEER_IDENTIFIER).href) return;
+      const accept = new Accept({ id: new URL(`${follow.objectId.href}/accepts/${crypto.randomUUID()}`), actor: follow.objectId, object: follow });
+      await ctx.sendActivity({ identifier: PEER_IDENTIFIER }, follower, accept);
+    });
 
   const context = federation.createContext(new URL(origin), undefined);
 
@@ -165,6 +183,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
     context,
     inbox,
     requests,
+    actorFetches,
     rsa,
     ed25519,
     rsaKeyId,
