@@ -269,6 +269,12 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
 async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: string, object: unknown, options: { announced: boolean }): Promise<Plan> {
   const objectUri = idOf(object);
   if (!objectUri) throw new Refused(400, "The activity does not name its object.");
+  // Our own badges are ours to publish. Mastodon sends a boost to the boosted post's author,
+  // so shares of them arrive here: nothing to store, and nothing to fetch from ourselves.
+  if (origin(objectUri) === origin(deps.publicUrl)) {
+    if (options.announced) return { reason: "A share of a badge of this instance; nothing to store.", ignored: true };
+    throw new Refused(403, "Only a badge's steward publishes or updates it.");
+  }
   const held = (uri: string) => !!deps.db.select({ id: badges.id }).from(badges).where(eq(badges.uri, uri)).get();
   let document: unknown = typeof object === "object" ? object : null;
   if (document && !options.announced && origin(objectUri) !== origin(actorUri)) {

@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Activity,
+  Announce,
   Application,
   Create,
   Delete,
@@ -49,6 +50,7 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
   let changemakers: Team;
   let ourActor: Organization;
   let follow: Follow;
+  let theoryOfChange: string; // a badge of ours, published
 
   beforeAll(async () => {
     server = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
@@ -206,6 +208,7 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     const badge = createBadge(ctx, changemakers.editor.id, { stewardOrganisationId: changemakers.org.id, name: "Theory of Change", approvalPolicy: "steward" });
     editDraft(ctx, changemakers.editor.id, badge.id, { summary: "Draw the path from activities to outcomes.", criteria: "Write a theory of change for one project.", tags: ["impact"] });
     approveAndPublish(ctx, badge.id, [changemakers]);
+    theoryOfChange = badge.uri;
 
     const signedLoader = await peer.context.getDocumentLoader({ identifier: PEER_IDENTIFIER });
     const fetched = await peer.context.lookupObject(badge.uri, { documentLoader: signedLoader });
@@ -282,6 +285,12 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     });
     expect(reaction.status).toBe(202);
     expect(received(reactionId)).toMatchObject({ status: "ignored", type: "EmojiReact" });
+
+    // A boost of one of our own badges, which Mastodon sends to the badge's author: nothing to store.
+    const boost = new Announce({ id: new URL(`${peer.actorUri}/boosts/${randomUUID()}`), actor: new URL(peer.actorUri), object: new URL(theoryOfChange) });
+    const shared = await peer.post(inbox, boost);
+    expect([shared.status, await shared.text()]).toEqual([202, "A share of a badge of this instance; nothing to store."]);
+    expect(received(boost.id!.href)).toMatchObject({ status: "ignored", type: "Announce" });
 
     // Undo(Follow) as Fedify sends it (the Follow embedded); the first Follow replayed afterwards changes nothing.
     const undo = new Undo({ id: new URL(`${peer.actorUri}/undos/${randomUUID()}`), actor: new URL(peer.actorUri), object: follow });
