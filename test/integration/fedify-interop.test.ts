@@ -320,7 +320,7 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     await waitFor(() => peer.inbox.find((e) => e.type === "Accept" && e.activity.objectId?.href === retried.id!.href), 3000, "the Accept of the retried Follow");
   });
 
-  it("follows the Fedify organisation by @handle@host: Fedify verifies our Follow and its Accept is applied; its plain Note is ignored", async () => {
+  it("follows the Fedify organisation by @handle@host: Fedify verifies our Follow, its Accept is applied, the back-fill ends at once; its plain Note is ignored", async () => {
     const host = new URL(peer.origin).host;
     const ours = await server.federation.follow(changemakers.admin.id, changemakers.org.id, `@${PEER_IDENTIFIER}@${host}`);
     expect(ours).toMatchObject({ followingUri: peer.actorUri, status: "pending" });
@@ -328,6 +328,9 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     expect(received.activity.id?.href).toBe(ours.activityUri);
     const followOf = () => server.db.select().from(follows).where(and(eq(follows.followerUri, changemakers.org.uri), eq(follows.followingUri, peer.actorUri))).get();
     await waitFor(() => followOf()?.status === "accepted", 3000, "Fedify's Accept applied here");
+    // The peer publishes no outbox: nothing to back-fill, and the follow says it is done.
+    await server.federation.idle();
+    expect(followOf()).toMatchObject({ backfillDone: 0, backfillTotal: 0 });
     const request = await waitFor(() => peer.requests.find((r) => r.json?.id === ours.activityUri), 3000, "Fedify's answer to our Follow");
     expect(request).toMatchObject({ signedBy: `${changemakers.org.uri}#main-key`, status: 202 });
     expect(server.db.select().from(remoteActors).where(eq(remoteActors.uri, peer.actorUri)).get()).toMatchObject({ type: "Organization", handle: PEER_IDENTIFIER, host });
