@@ -13,6 +13,7 @@ import {
   Delete,
   Follow,
   Hashtag,
+  Image,
   Like,
   Link,
   Note,
@@ -168,6 +169,10 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
       [badge.uri, "text/html"],
       [`${badge.uri}/achievement.json`, "application/ld+json"],
     ]);
+    const image = await note!.getImage();
+    expect(image).toBeInstanceOf(Image);
+    expect(image!.mediaType).toBe("image/svg+xml");
+    expect(String(image!.url instanceof URL ? image!.url.href : image!.url?.href)).toMatch(new RegExp(`^${ctx.publicUrl}/images/`));
     const tags: Hashtag[] = [];
     for await (const tag of note!.getTags()) if (tag instanceof Hashtag) tags.push(tag);
     expect(tags.map((t) => [t.name?.toString(), t.href?.href])).toEqual([
