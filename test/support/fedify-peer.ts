@@ -96,6 +96,7 @@ export async function startFedifyPeer(): Promise<FedifyPeer> {
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
+  // Keys as Fedify makes them: RSA-4096 (what Fedify-based servers publish) and Ed25519.
   const rsa = (await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")) as CryptoKeyPair;
   const ed25519 = (await generateCryptoKeyPair("Ed25519")) as CryptoKeyPair;
   const inbox: PeerInboxEntry[] = [];
