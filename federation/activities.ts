@@ -4,7 +4,7 @@
 // proofs, queueing) and inbox handling build on these; nothing here does I/O.
 import type { BadgeObject, BadgeTombstone } from "./badge-object";
 import { newActivityUri } from "./uris";
-import { AS_CONTEXT, BADGE_CONTEXT, PUBLIC_COLLECTION } from "./vocabulary";
+import { AS_CONTEXT, BADGE_CONTEXT, PUBLIC_COLLECTION, SIGNED_ACTIVITY_CONTEXT } from "./vocabulary";
 
 export interface ActivityOptions {
   // Defaults to a fresh `${actor}/activities/<uuid>`.
@@ -101,14 +101,20 @@ export function updateActivity(actor: string, object: BadgeObject, options: Acti
 
 /**
  * A withdrawn badge: Delete with its Tombstone. `cc` names the co-authors, as the
- * object's own `cc` did, so their instances hear of it too.
+ * object's own `cc` did, so their instances hear of it too. Its context defines `proof`:
+ * the publisher signs it like Create and Update.
  */
 export function deleteActivity(
   actor: string,
   tombstone: BadgeTombstone,
   options: ActivityOptions & { cc?: string[] } = {},
 ): DeleteActivity {
-  return { ...envelope(actor, options), type: "Delete", ...badgeAudience(actor, { cc: options.cc }), object: embed(tombstone) };
+  return {
+    ...envelope(actor, options, SIGNED_ACTIVITY_CONTEXT),
+    type: "Delete",
+    ...badgeAudience(actor, { cc: options.cc }),
+    object: embed(tombstone),
+  };
 }
 
 /**

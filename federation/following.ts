@@ -113,7 +113,12 @@ const idOf = (v: unknown) => (typeof v === "string" ? v : v && typeof v === "obj
  */
 export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "followerUri" | "followingUri">): Promise<{ applied: number; total: number }> {
   const actor = await deps.actors.get(follow.followingUri);
-  if (!actor.outboxUrl) return { applied: 0, total: 0 };
+  if (!actor.outboxUrl) {
+    // Nothing published to read (outbox is optional): done, or the follow would show
+    // "Fetching their badges…" forever and be back-filled again at every start.
+    recordBackfillProgress(deps.db, follow.followerUri, follow.followingUri, 0, 0);
+    return { applied: 0, total: 0 };
+  }
   const { document: outbox } = await deps.fetcher.getDocument(actor.outboxUrl, { signAs: deps.instanceKey });
   const total = typeof outbox.totalItems === "number" ? Math.min(outbox.totalItems, MAX_BACKFILL_ITEMS) : null;
   recordBackfillProgress(deps.db, follow.followerUri, follow.followingUri, 0, total);

@@ -11,8 +11,8 @@ import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
+import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
 import type { ActorDirectory } from "./remote-actors";
-import { isFetchError } from "./fetch-errors";
 import type { ProofResult } from "./proof";
 import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
 
@@ -118,10 +118,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  // A refused activity may come again (after our fetch of its actor failed, say): only
-  // one that was applied or ignored is a duplicate.
-  const seen = deps.db.select({ status: inboxActivities.status }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get();
-  if (seen && seen.status !== "rejected") return { status: 202, reason: "Already received." };
+  if (alreadyReceived(deps.db, activity.id)) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
@@ -134,14 +131,13 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
 
   try {
     const applied = deps.db.transaction((tx) => {
+      const status = plan.ignored ? ("ignored" as const) : ("applied" as const);
+      const row = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status, reason: plan.reason, receivedAt: new Date() };
+      // Takes the place of an earlier refusal of the same activity; never of an applied one.
       const fresh = tx
         .insert(inboxActivities)
-        .values({ uri: activity.id, actorUri, type: type ?? typeOf(activity).join(",") ?? "?", status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() })
-        .onConflictDoUpdate({
-          target: inboxActivities.uri,
-          set: { status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() },
-          setWhere: sql`${inboxActivities.status} = 'rejected'`,
-        })
+        .values(row)
+        .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
         .run().changes;
       if (!fresh) return false; // the same activity, delivered twice at once
       plan.apply?.(tx);
@@ -163,19 +159,36 @@ function asRefusal(e: unknown): Refused {
     const status = { not_found: 404, forbidden: 403, invalid: 422, conflict: 409, rate_limited: 429, unauthenticated: 401 }[e.kind];
     return new Refused(status, e.message);
   }
-  // A remote document we could not fetch (its server down, say): 503 asks the sender to
-  // retry later, as Mastodon does on 5xx; one we fetched but could not read is 422.
-  if (isFetchError(e) && (e.kind === "timeout" || e.kind === "failed" || (e.kind === "remote" && Number((e as { status?: number }).status) >= 500))) {
-    return new Refused(503, `Could not fetch what the activity needs, try again later: ${e.message}`);
-  }
+  // A document we could not fetch for now (its server down, slow or busy): 503, which
+  // senders retry. Mastodon gives up at once on a 4xx other than 401, 408 and 429.
+  if (isFetchError(e) && transientFetchFailure(e)) return new Refused(503, e.message);
+  // A remote document we fetched but cannot use, or may not fetch at all.
   if (e instanceof Error) return new Refused(422, e.message);
   throw e;
 }
 
+function transientFetchFailure(e: FetchError): boolean {
+  if (e.kind === "timeout" || e.kind === "failed") return true;
+  const status = e.kind === "remote" ? (e as RemoteError).status : 0;
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * Applied or ignored: received, and not to be applied again. A refusal does not count: the
+ * sender may deliver the same activity again once what failed (often fetching a document
+ * from a peer that was down) works, and that delivery must be looked at afresh.
+ */
+function alreadyReceived(db: Db, uri: string): boolean {
+  const row = db.select({ status: inboxActivities.status }).from(inboxActivities).where(eq(inboxActivities.uri, uri)).get();
+  return !!row && row.status !== "rejected";
+}
+
+/** Keeps the latest refusal for the operator to read; never overwrites an applied activity. */
 function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
+  const row = { uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() };
   db.insert(inboxActivities)
-    .values({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() })
-    .onConflictDoUpdate({ target: inboxActivities.uri, set: { reason, receivedAt: new Date() }, setWhere: sql`${inboxActivities.status} = 'rejected'` })
+    .values(row)
+    .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
     .run();
 }
 
@@ -301,6 +314,12 @@ async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: strin
 async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: string, object: unknown, options: { announced: boolean }): Promise<Plan> {
   const objectUri = idOf(object);
   if (!objectUri) throw new Refused(400, "The activity does not name its object.");
+  // Our own badges are ours to publish. Mastodon sends a boost to the boosted post's author,
+  // so shares of them arrive here: nothing to store, and nothing to fetch from ourselves.
+  if (origin(objectUri) === origin(deps.publicUrl)) {
+    if (options.announced) return { reason: "A share of a badge of this instance; nothing to store.", ignored: true };
+    throw new Refused(403, "Only a badge's steward publishes or updates it.");
+  }
   const held = (uri: string) => !!deps.db.select({ id: badges.id }).from(badges).where(eq(badges.uri, uri)).get();
   let document: unknown = typeof object === "object" ? object : null;
   if (document && !options.announced && origin(objectUri) !== origin(actorUri)) {

@@ -71,5 +71,12 @@ export const BADGE_TERMS = {
 /** @context of a badge version object, and of activities that carry one (proofs included). */
 export const BADGE_CONTEXT = [AS_CONTEXT, DATA_INTEGRITY_CONTEXT, BADGE_TERMS] as const;
 
+/**
+ * @context of an activity that carries a Data Integrity proof but no badge terms (Delete).
+ * Without the data-integrity context a JSON-LD processor (Fedify's, say) drops `proof` as
+ * an undefined term and the activity reads as unsigned.
+ */
+export const SIGNED_ACTIVITY_CONTEXT = [AS_CONTEXT, DATA_INTEGRITY_CONTEXT] as const;
+
 /** @context of an actor document. */
 export const ACTOR_CONTEXT = [AS_CONTEXT, SECURITY_V1_CONTEXT, DATA_INTEGRITY_CONTEXT, ACTOR_TERMS] as const;

@@ -1,9 +1,11 @@
 import { createPrivateKey, generateKeyPairSync, webcrypto, type KeyObject } from "node:crypto";
 import { signObject, verifyObject } from "@fedify/fedify/sig";
-import { Create, Note } from "@fedify/fedify/vocab";
+import { Create, Delete, Note } from "@fedify/fedify/vocab";
 import { getDocumentLoader } from "@fedify/fedify/runtime";
 import { describe, expect, it } from "vitest";
-import { createProof, verifyProof, type MultikeyOwner, type ResolveMultikey } from "../../../federation/proof";
+import { deleteActivity } from "../../../federation/activities";
+import { toBadgeTombstone } from "../../../federation/badge-object";
+import { createProof, verifyProof, type JsonObject, type MultikeyOwner, type ResolveMultikey } from "../../../federation/proof";
 import { ed25519PublicKeyFromMultikey } from "../../../federation/keys";
 import { base58btcDecode, ed25519MultikeyFromRaw } from "../../../federation/multibase";
 import {
@@ -206,5 +208,14 @@ describe("interop with Fedify 1.5.9's object integrity proofs", () => {
     expect(verified?.id?.href).toBe(`${ACTOR}/activities/3`);
     const tampered = { ...signed, object: { ...signed.object, content: "Another badge" } };
     expect(await verifyObject(Create, tampered, { documentLoader, contextLoader })).toBeNull();
+  });
+
+  it("has Fedify's verifyObject accept the Delete a withdrawal sends (its context defines proof)", async () => {
+    const withdrawal = deleteActivity(ACTOR, toBadgeTombstone("https://peer.example/badges/b1", new Date(), { embedded: true }));
+    const signed = createProof(withdrawal as unknown as JsonObject, { verificationMethod: KEY_ID, privateKey: ed.privateKey });
+    const verified = await verifyObject(Delete, signed, { documentLoader, contextLoader });
+    expect(verified?.id?.href).toBe(withdrawal.id);
+    const tampered = { ...signed, object: { ...(signed.object as JsonObject), id: "https://peer.example/badges/b2" } };
+    expect(await verifyObject(Delete, tampered, { documentLoader, contextLoader })).toBeNull();
   });
 });
