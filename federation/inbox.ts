@@ -3,7 +3,7 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
 import { badges, follows, inboxActivities, organisations, type Follow } from "../db/schema";
@@ -78,6 +78,32 @@ interface Plan {
   ignored?: boolean;
 }
 
+// The two statements every received activity runs, prepared once per database: building
+// and preparing a query through drizzle costs several times what running it does.
+function prepareStatements(db: Db) {
+  return {
+    seen: db.select({ uri: inboxActivities.uri }).from(inboxActivities).where(eq(inboxActivities.uri, sql.placeholder("uri"))).prepare(),
+    record: db
+      .insert(inboxActivities)
+      .values({
+        uri: sql.placeholder("uri"),
+        actorUri: sql.placeholder("actorUri"),
+        type: sql.placeholder("type"),
+        status: sql.placeholder("status"),
+        reason: sql.placeholder("reason"),
+        receivedAt: sql.placeholder("receivedAt"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepareStatements(db)));
+  return s;
+}
+
 class Refused extends Error {
   constructor(
     readonly status: number,
@@ -112,9 +138,8 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  if (deps.db.select({ uri: inboxActivities.uri }).from(inboxActivities).where(eq(inboxActivities.uri, activity.id)).get()) {
-    return { status: 202, reason: "Already received." };
-  }
+  const { seen, record: recordReceived } = statements(deps.db);
+  if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
@@ -125,17 +150,18 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     return { status: refused.status, reason: refused.message };
   }
 
+  const received = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() };
   try {
-    const applied = deps.db.transaction((tx) => {
-      const fresh = tx
-        .insert(inboxActivities)
-        .values({ uri: activity.id, actorUri, type: type ?? typeOf(activity).join(",") ?? "?", status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() })
-        .onConflictDoNothing()
-        .run().changes;
-      if (!fresh) return false; // the same activity, delivered twice at once
-      plan.apply?.(tx);
-      return true;
-    });
+    // Nothing to apply (most of what a busy inbox gets): the record alone, one statement.
+    // Otherwise the record and the change commit together.
+    const { apply } = plan;
+    const applied = apply
+      ? deps.db.transaction((tx) => {
+          if (!recordReceived.run(received).changes) return false; // the same activity, delivered twice at once
+          apply(tx);
+          return true;
+        })
+      : recordReceived.run(received).changes > 0;
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);
