@@ -82,8 +82,10 @@ export async function benchFederationLatency(publishes = 30, updates = 10) {
         .orderBy(sql`${outboxActivities.id} desc`)
         .get()!;
       const received = b.server.db.select({ at: inboxActivities.receivedAt }).from(inboxActivities).where(eq(inboxActivities.uri, activity.uri)).get()!;
+      // Stored times have millisecond resolution; a claim in the same millisecond as the commit counts as 0.
       const committedAt = wall0 + publishMs;
-      return { kind, totalMs, publishMs, wakeMs: activity.claimedAt!.getTime() - committedAt, deliverMs: received.at.getTime() - activity.claimedAt!.getTime() };
+      const wakeMs = Math.max(0, activity.claimedAt!.getTime() - Math.floor(committedAt));
+      return { kind, totalMs, publishMs, wakeMs, deliverMs: received.at.getTime() - activity.claimedAt!.getTime() };
     }
 
     // Warm-up: the first delivery opens the connection and JIT-compiles the paths.

@@ -94,4 +94,15 @@ describe("inbox records", () => {
     expect(answer.reason).toMatch(/digest/i);
     expect(recorded(activity.id)).toEqual([]);
   });
+
+  it("answers an oversized body with 413 and one that is not JSON with 400, saying why", async () => {
+    const before = server.db.select().from(inboxActivities).all().length;
+    const big = await fetch(`${publicUrl}/inbox`, { method: "POST", body: "x".repeat(600 * 1024), headers: { "content-type": "application/activity+json" } });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toMatch(/at most/);
+    const broken = await fetch(`${publicUrl}/orgs/riverside/inbox`, { method: "POST", body: "{ not json", headers: { "content-type": "application/activity+json" } });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toBe("The body is not JSON.");
+    expect(server.db.select().from(inboxActivities).all()).toHaveLength(before);
+  });
 });
