@@ -1,10 +1,20 @@
 // `npm run bench:federation`: figures for issue 3 (see docs/performance.md).
-//   npm run bench:federation              all of them
-//   npm run bench:federation -- delivery  one of them
-// Inbox throughput (signed activities verified, de-duplicated and stored per second)
-// belongs here too, beside delivery, as its own module.
+//   npm run bench:federation                      all of them
+//   npm run bench:federation -- inbox             one of them (inbox | delivery | latency)
+//   npm run bench:federation -- inbox --profile   also profile the server and say where its time went
+//   npm run bench:federation -- inbox --follows=0 the inbox with Creates only (default: 10% Follows)
 import { benchFederationDelivery } from "./federation-delivery";
+import { benchFederationInbox } from "./federation-inbox";
+import { benchFederationLatency } from "./federation-latency";
 
-const only = process.argv[2];
+const args = process.argv.slice(2);
+const only = args.find((a) => !a.startsWith("--"));
+const profile = args.includes("--profile");
+const follows = args.find((a) => a.startsWith("--follows="));
+const followShare = follows ? Number(follows.split("=")[1]) : undefined;
+if (followShare !== undefined && !(followShare >= 0 && followShare <= 1)) throw new Error("--follows= takes a share between 0 and 1");
 console.log(`Badge Commons federation benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
+console.log(`Machine: ${(await import("node:os")).cpus().length} cores, load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+if (!only || only === "inbox") await benchFederationInbox({ profile, ...(followShare === undefined ? {} : { followShare }) });
 if (!only || only === "delivery") await benchFederationDelivery();
+if (!only || only === "latency") await benchFederationLatency();

@@ -2,6 +2,7 @@
 // own), timing and percentiles.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -11,12 +12,28 @@ export interface ChildServer {
   pid: number;
   stop(): Promise<void>;
   memoryMb(): { rss: number; peak: number };
+  /** CPU time the server process has used so far (user + system), in milliseconds. */
+  cpuMs(): number;
 }
 
-export async function startChildServer(databasePath: string, port: number): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+export interface ChildServerOptions {
+  env?: Record<string, string>;
+  /** Node flags before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+export async function startChildServer(databasePath: string, port: number, options: ChildServerOptions = {}): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, PUBLIC_URL: `http://localhost:${port}`, NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: databasePath,
+      PUBLIC_URL: `http://localhost:${port}`,
+      NODE_ENV: "production",
+      ...options.env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -37,12 +54,34 @@ export async function startChildServer(databasePath: string, port: number): Prom
       const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0);
       return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
     },
+    cpuMs: () => processCpuMs(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** User + system CPU of a process from /proc (Linux), in milliseconds. */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 14th, stime the 15th.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/** A TCP port that was free a moment ago (the machine is shared; fixed ports collide). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export function percentile(values: number[], p: number): number {

@@ -1,9 +1,34 @@
-// The demo network loaded by `npm run seed`: three organisations of different kinds
-// co-authoring "Social Innovation 101" and badges that build on it.
+// The demo network loaded by `npm run seed` (and on the first instance of `npm run demo`):
+// three organisations of different kinds co-authoring "Social Innovation 101" and badges
+// that build on it. The demo's second instance gets the network in seed-data-riverside.ts.
 import type { ApprovalPolicy, OrganisationKind, Role } from "./schema";
 import type { BadgeContent } from "../app/services/badge-content";
 
 export const DEMO_PASSWORD = "badge-commons-demo";
+
+export interface DemoAccount {
+  key: string;
+  email: string;
+  name: string;
+  about: string;
+}
+
+export interface DemoOrganisation {
+  handle: string;
+  name: string;
+  kind: OrganisationKind;
+  description: string;
+  website: string;
+  owner: string;
+  members: Array<[string, Role]>;
+}
+
+/** People, their organisations and badges: one instance's worth of demo data. */
+export interface DemoNetwork {
+  accounts: readonly DemoAccount[];
+  organisations: DemoOrganisation[];
+  badges: DemoBadge[];
+}
 
 export const ACCOUNTS = [
   { key: "amara", email: "amara@changemakers.example", name: "Amara Okafor", about: "owner of Changemakers Network (nonprofit)" },
@@ -15,15 +40,7 @@ export const ACCOUNTS = [
   { key: "lee", email: "lee@learner.example", name: "Lee Park", about: "a learner, no organisation" },
 ] as const;
 
-export const ORGANISATIONS: Array<{
-  handle: string;
-  name: string;
-  kind: OrganisationKind;
-  description: string;
-  website: string;
-  owner: string;
-  members: Array<[string, Role]>;
-}> = [
+export const ORGANISATIONS: DemoOrganisation[] = [
   {
     handle: "changemakers",
     name: "Changemakers Network",
@@ -63,6 +80,8 @@ export interface DemoBadge {
   // When set, the first revision has this criteria and a later one the final text (history to look at).
   firstCriteria?: string;
   laterEdits?: Array<[string, Partial<BadgeContent>]>;
+  // Keys of badges loaded before this one; a key the network does not have is looked up
+  // by the caller (the demo names a badge of the other instance this way).
   prerequisites?: string[];
   // How many author organisations (steward first) approve; for drafts mid-approval.
   approvedBy?: number;
@@ -220,3 +239,5 @@ export const BADGES: DemoBadge[] = [
     },
   },
 ];
+
+export const DEMO_NETWORK: DemoNetwork = { accounts: ACCOUNTS, organisations: ORGANISATIONS, badges: BADGES };

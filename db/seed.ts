@@ -1,6 +1,7 @@
 // `npm run seed`: loads a demo network into the database the server uses (DATABASE_PATH),
 // through the same services people use, so every rule (roles, approvals, hashes) holds.
-// Running it twice changes nothing.
+// Running it twice changes nothing. `npm run demo` loads this network and a second one
+// (seed-data-riverside.ts) into two instances.
 import { eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "./client";
 import { users } from "./schema";
@@ -14,22 +15,32 @@ import { noBadgeEvents } from "../app/services/events";
 import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
-import { ACCOUNTS, BADGES, DEMO_PASSWORD, ORGANISATIONS, type DemoBadge } from "./seed-data";
+import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoNetwork } from "./seed-data";
 import { federationOutbox } from "../federation/publisher";
 
-export async function seed(db: Db, publicUrl: string, log: (line: string) => void = console.log) {
+export interface SeedOptions {
+  log?: (line: string) => void;
+  network?: DemoNetwork;
+  /** The URI of a prerequisite the network does not hold itself (a badge of another instance). */
+  externalBadgeUri?: (key: string) => string | undefined;
+}
+
+/** Loads `network` (the demo network by default); false when it was already there. */
+export async function seed(db: Db, publicUrl: string, options: SeedOptions = {}): Promise<boolean> {
+  const { log = console.log, network = DEMO_NETWORK } = options;
+  const { accounts, organisations: organisationList, badges: badgeList } = network;
   const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
-  if (db.select().from(users).where(eq(users.email, ACCOUNTS[0].email)).get()) {
+  if (db.select().from(users).where(eq(users.email, accounts[0].email)).get()) {
     log("Demo data is already loaded; nothing to do.");
-    return;
+    return false;
   }
   const people = new Map<string, string>();
-  for (const a of ACCOUNTS) {
+  for (const a of accounts) {
     const user = await createAccount(db, { email: a.email, displayName: a.name, password: DEMO_PASSWORD });
     people.set(a.key, user.id);
   }
   const orgs = new Map<string, string>();
-  for (const o of ORGANISATIONS) {
+  for (const o of organisationList) {
     const owner = people.get(o.owner)!;
     const org = createOrganisation(ctx, owner, {
       handle: o.handle,
@@ -46,35 +57,41 @@ export async function seed(db: Db, publicUrl: string, log: (line: string) => voi
       );
   }
   const badgeIds = new Map<string, string>();
-  for (const b of BADGES) {
-    const id = loadBadge(ctx, b, people, orgs, badgeIds);
+  for (const b of badgeList) {
+    const id = loadBadge(ctx, network, b, { people, orgs, badgeIds, externalBadgeUri: options.externalBadgeUri });
     badgeIds.set(b.key, id);
   }
-  log(`Loaded ${ACCOUNTS.length} people, ${ORGANISATIONS.length} organisations and ${BADGES.length} badges.`);
+  log(`Loaded ${accounts.length} people, ${organisationList.length} organisations and ${badgeList.length} badges.`);
   log(`Sign in as any of them with the password "${DEMO_PASSWORD}":`);
-  for (const a of ACCOUNTS) log(`  ${a.email.padEnd(28)} ${a.about}`);
+  for (const a of accounts) log(`  ${a.email.padEnd(28)} ${a.about}`);
+  return true;
 }
 
 function sqlInsertMember(organisationId: string, userId: string, role: string) {
   return sql`INSERT INTO memberships (organisation_id, user_id, role) VALUES (${organisationId}, ${userId}, ${role})`;
 }
 
-function loadBadge(
-  ctx: ServiceContext,
-  b: DemoBadge,
-  people: Map<string, string>,
-  orgs: Map<string, string>,
-  badgeIds: Map<string, string>,
-): string {
+interface Loaded {
+  people: Map<string, string>;
+  orgs: Map<string, string>;
+  badgeIds: Map<string, string>;
+  externalBadgeUri?: (key: string) => string | undefined;
+}
+
+function loadBadge(ctx: ServiceContext, network: DemoNetwork, b: DemoBadge, { people, orgs, badgeIds, externalBadgeUri }: Loaded): string {
+  const ownerOf = (handle: string) => people.get(network.organisations.find((o) => o.handle === handle)!.owner)!;
   const stewardOrg = orgs.get(b.steward)!;
-  const stewardAdmin = people.get(ORGANISATIONS.find((o) => o.handle === b.steward)!.owner)!;
+  const stewardAdmin = ownerOf(b.steward);
   const badge = createBadge(ctx, stewardAdmin, { stewardOrganisationId: stewardOrg, name: b.content.name!, approvalPolicy: b.policy });
   for (const handle of b.coauthors) {
     inviteCoauthor(ctx, stewardAdmin, badge.id, { handle });
-    const admin = people.get(ORGANISATIONS.find((o) => o.handle === handle)!.owner)!;
-    respondToCoauthorInvitation(ctx, admin, badge.id, orgs.get(handle)!, "accept");
+    respondToCoauthorInvitation(ctx, ownerOf(handle), badge.id, orgs.get(handle)!, "accept");
   }
-  const prerequisites = (b.prerequisites ?? []).map((key) => getBadge(ctx.db, badgeIds.get(key)!).uri);
+  const prerequisites = (b.prerequisites ?? []).flatMap((key) => {
+    const local = badgeIds.get(key);
+    const uri = local ? getBadge(ctx.db, local).uri : externalBadgeUri?.(key);
+    return uri ? [uri] : [];
+  });
   // The first draft is written by the steward, the rest in turns by co-authors' editors.
   const edits: Array<[string, Partial<BadgeContent>]> = [
     [stewardAdmin, { ...b.content, prerequisites, criteria: b.firstCriteria ?? b.content.criteria }],
@@ -85,12 +102,12 @@ function loadBadge(
   for (const [who, text] of b.comments ?? []) addComment(ctx, people.get(who)!, badge.id, { body: text });
   const approvers = [b.steward, ...b.coauthors].slice(0, b.approvedBy ?? 1 + b.coauthors.length);
   if (b.state === "draft" && b.approvedBy === undefined) return badge.id;
-  for (const handle of approvers) approve(ctx, people, orgs, badge.id, handle);
+  for (const handle of approvers) approve(ctx, ownerOf(handle), orgs.get(handle)!, badge.id);
   if (b.state === "draft") return badge.id;
   publishVersion(ctx, stewardAdmin, badge.id);
   if (b.secondVersion) {
     edit(ctx, stewardAdmin, badge.id, b.secondVersion);
-    for (const handle of [b.steward, ...b.coauthors]) approve(ctx, people, orgs, badge.id, handle);
+    for (const handle of [b.steward, ...b.coauthors]) approve(ctx, ownerOf(handle), orgs.get(handle)!, badge.id);
     publishVersion(ctx, stewardAdmin, badge.id);
   }
   if (b.state === "deprecated") {
@@ -105,10 +122,9 @@ function edit(ctx: ServiceContext, userId: string, badgeId: string, patch: Parti
   if (result.status === "conflict") throw new Error(`seed edit conflicted on ${badgeId}`);
 }
 
-function approve(ctx: ServiceContext, people: Map<string, string>, orgs: Map<string, string>, badgeId: string, handle: string) {
-  const admin = people.get(ORGANISATIONS.find((o) => o.handle === handle)!.owner)!;
+function approve(ctx: ServiceContext, adminId: string, organisationId: string, badgeId: string) {
   const rev = currentRevision(ctx.db, getBadge(ctx.db, badgeId));
-  approveRevision(ctx, admin, badgeId, { organisationId: orgs.get(handle)!, revisionId: rev.id });
+  approveRevision(ctx, adminId, badgeId, { organisationId, revisionId: rev.id });
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/db\//, "/db/"));

@@ -139,6 +139,17 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
 
   let applied = 0;
   const origin = new URL(actor.uri).origin;
+  // Co-authors on other instances are looked up before their badge is stored, as the inbox
+  // does, so the copy here names them; each once per back-fill, and one we cannot reach is
+  // simply left out.
+  const ownOrigin = new URL(deps.publicUrl).origin;
+  const lookedUp = new Set<string>();
+  const knowCoauthors = (uris: string[] | undefined) =>
+    Promise.all(
+      (uris ?? [])
+        .filter((uri) => new URL(uri).origin !== ownOrigin && !lookedUp.has(uri) && lookedUp.add(uri))
+        .map((uri) => deps.actors.get(uri).catch(() => null)),
+    );
   for (const item of items.reverse()) {
     if (!item || typeof item !== "object") continue;
     const activity = item as Record<string, unknown>;
@@ -155,6 +166,7 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
       if (!objectId || new URL(objectId).origin !== origin) continue;
       const version = deps.readBadgeVersion(activity.object);
       if (!version) continue;
+      await knowCoauthors(version.coauthorUris);
       if (version.imageUrl && new URL(version.imageUrl).origin === origin) version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
       const result = applyRemoteBadgeVersion(deps.db, actor.uri, version);
       applied++;

@@ -3,7 +3,7 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
 import { badges, follows, inboxActivities, organisations, versions, type Follow } from "../db/schema";
@@ -84,6 +84,50 @@ interface Plan {
   ignored?: boolean;
 }
 
+// The two statements every received activity runs, prepared once per database: building
+// and preparing a query through drizzle costs several times what running it does.
+function prepareStatements(db: Db) {
+  return {
+    // Applied or ignored: received, not to be applied again. A refusal does not count: the
+    // sender may deliver the same activity again once what failed (often fetching from a
+    // peer that was down) works, and that delivery is looked at afresh.
+    seen: db
+      .select({ uri: inboxActivities.uri })
+      .from(inboxActivities)
+      .where(and(eq(inboxActivities.uri, sql.placeholder("uri")), ne(inboxActivities.status, "rejected")))
+      .prepare(),
+    record: db
+      .insert(inboxActivities)
+      .values({
+        uri: sql.placeholder("uri"),
+        actorUri: sql.placeholder("actorUri"),
+        type: sql.placeholder("type"),
+        status: sql.placeholder("status"),
+        reason: sql.placeholder("reason"),
+        receivedAt: sql.placeholder("receivedAt"),
+      })
+      // Takes the place of an earlier refusal of the same activity; never of a received one.
+      .onConflictDoUpdate({
+        target: inboxActivities.uri,
+        set: {
+          actorUri: sql`excluded.actor_uri`,
+          type: sql`excluded.type`,
+          status: sql`excluded.status`,
+          reason: sql`excluded.reason`,
+          receivedAt: sql`excluded.received_at`,
+        },
+        setWhere: eq(inboxActivities.status, "rejected"),
+      })
+      .prepare(),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepareStatements(db)));
+  return s;
+}
+
 class Refused extends Error {
   constructor(
     readonly status: number,
@@ -118,7 +162,8 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  if (alreadyReceived(deps.db, activity.id)) return { status: 202, reason: "Already received." };
+  const { seen, record: recordReceived } = statements(deps.db);
+  if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
@@ -129,20 +174,18 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     return { status: refused.status, reason: refused.message };
   }
 
+  const received = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() };
   try {
-    const applied = deps.db.transaction((tx) => {
-      const status = plan.ignored ? ("ignored" as const) : ("applied" as const);
-      const row = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status, reason: plan.reason, receivedAt: new Date() };
-      // Takes the place of an earlier refusal of the same activity; never of an applied one.
-      const fresh = tx
-        .insert(inboxActivities)
-        .values(row)
-        .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
-        .run().changes;
-      if (!fresh) return false; // the same activity, delivered twice at once
-      plan.apply?.(tx);
-      return true;
-    });
+    // Nothing to apply (most of what a busy inbox gets): the record alone, one statement.
+    // Otherwise the record and the change commit together.
+    const { apply } = plan;
+    const applied = apply
+      ? deps.db.transaction((tx) => {
+          if (!recordReceived.run(received).changes) return false; // the same activity, delivered twice at once
+          apply(tx);
+          return true;
+        })
+      : recordReceived.run(received).changes > 0;
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);
@@ -171,16 +214,6 @@ function transientFetchFailure(e: FetchError): boolean {
   if (e.kind === "timeout" || e.kind === "failed") return true;
   const status = e.kind === "remote" ? (e as RemoteError).status : 0;
   return status >= 500 || status === 408 || status === 429;
-}
-
-/**
- * Applied or ignored: received, and not to be applied again. A refusal does not count: the
- * sender may deliver the same activity again once what failed (often fetching a document
- * from a peer that was down) works, and that delivery must be looked at afresh.
- */
-function alreadyReceived(db: Db, uri: string): boolean {
-  const row = db.select({ status: inboxActivities.status }).from(inboxActivities).where(eq(inboxActivities.uri, uri)).get();
-  return !!row && row.status !== "rejected";
 }
 
 /** Keeps the latest refusal for the operator to read; never overwrites an applied activity. */

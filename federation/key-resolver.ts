@@ -4,7 +4,7 @@
 // owner may have rotated its key. Local actors' keys are read from `actor_keys`, never over
 // HTTP. See docs/decisions/005-verifying-incoming-requests.md.
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DatabaseLike } from "../db/client";
 import { actorKeys, remoteKeys, type RemoteKey } from "../db/schema";
 import { lookUpKey, KeyDocumentError, type PublishedKey } from "./key-document";
@@ -53,6 +53,9 @@ export function remoteKeyResolver(db: DatabaseLike, fetchDocument: FetchDocument
   const now = options.now ?? (() => new Date());
   const keyObject = keyObjectCache();
   const inFlight = new Map<string, Promise<ResolvedKey | null>>();
+  // Prepared once: this runs for every signed request an inbox receives, and building and
+  // preparing the query each time cost several times what running it does.
+  const storedKey = db.select().from(remoteKeys).where(eq(remoteKeys.keyId, sql.placeholder("keyId"))).prepare();
 
   async function fetchKey(keyId: string, documentUrl: string): Promise<PublishedKey | null> {
     const lookup = lookUpKey(await fetchDocument(documentUrl), keyId, documentUrl);
@@ -84,7 +87,7 @@ export function remoteKeyResolver(db: DatabaseLike, fetchDocument: FetchDocument
   return {
     async resolve(keyId, { refresh }) {
       if (!httpUrl(keyId)) return null;
-      const row = db.select().from(remoteKeys).where(eq(remoteKeys.keyId, keyId)).get();
+      const row = storedKey.get({ keyId });
       if (row && (!refresh || now().getTime() - row.fetchedAt.getTime() < minRefresh)) {
         return { ownerUri: row.ownerUri, publicKey: keyObject(row), cached: !refresh };
       }

@@ -1,0 +1,201 @@
+// `npm run demo`: two Badge Commons instances on this machine, federating for real, so a
+// newcomer sees it work in a minute. Instance A (port 3000) gets the demo network of
+// `npm run seed`, instance B (port 3001) a second one; then organisations of each follow
+// organisations of the other through the same code the "Following" page uses: WebFinger, a
+// signed Follow delivered by the worker, an Accept back, and a back-fill of the followed
+// organisation's published badges. Databases are ./data/demo-a.sqlite and demo-b.sqlite,
+// created on the first run and reused after. Ctrl-C stops both.
+import { and, eq } from "drizzle-orm";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { seed } from "../db/seed";
+import { DEMO_NETWORK, DEMO_PASSWORD, type DemoNetwork } from "../db/seed-data";
+import { RIVERSIDE_NETWORK } from "../db/seed-data-riverside";
+import { follows, organisations, users } from "../db/schema";
+import { searchCatalogue } from "../app/services/catalogue.server";
+import { startServer, type RunningServer } from "../server";
+
+export interface DemoInstance {
+  name: "A" | "B";
+  server: RunningServer;
+  /** What people open, and what ids are made from. */
+  publicUrl: string;
+  host: string;
+  network: DemoNetwork;
+}
+
+/** One organisation of one instance following one of the other. */
+export interface DemoFollow {
+  follower: { instance: "A" | "B"; handle: string };
+  following: { instance: "A" | "B"; handle: string };
+}
+
+// Each instance follows organisations of the other: B's catalogue then holds A's badges
+// and A's holds B's. "Oral History Interviewing" on B names A's "Social Innovation 101" as
+// a prerequisite, so its pathway crosses instances.
+export const DEMO_FOLLOWS: DemoFollow[] = [
+  { follower: { instance: "B", handle: "riverside" }, following: { instance: "A", handle: "changemakers" } },
+  { follower: { instance: "B", handle: "greenfield" }, following: { instance: "A", handle: "northside" } },
+  { follower: { instance: "A", handle: "changemakers" }, following: { instance: "B", handle: "riverside" } },
+  { follower: { instance: "A", handle: "acme" }, following: { instance: "B", handle: "greenfield" } },
+];
+
+export interface DemoOptions {
+  ports?: [number, number];
+  dataDir?: string;
+  host?: string;
+  log?: (line: string) => void;
+  /** How long one follow may take to be accepted and back-filled. */
+  followTimeoutMs?: number;
+}
+
+export interface Demo {
+  a: DemoInstance;
+  b: DemoInstance;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const { ports = [3000, 3001], dataDir = "./data", log = console.log, followTimeoutMs = 30_000 } = options;
+  // The instances trust private and loopback addresses (below), so by default they listen
+  // on loopback only: the demo is for this machine.
+  const host = options.host ?? "127.0.0.1";
+  for (const port of ports) if (port) await assertPortFree(port, host);
+
+  const start = async (name: "A" | "B", port: number, network: DemoNetwork): Promise<DemoInstance> => {
+    const server = await startServer({
+      env: {
+        PORT: String(port),
+        HOST: host,
+        DATABASE_PATH: join(dataDir, `demo-${name.toLowerCase()}.sqlite`),
+        // Ids are made from the URL people open; a PUBLIC_URL set in the shell is for `npm start`.
+        PUBLIC_URL: undefined,
+        // The two instances are peers on 127.0.0.1. The guarded fetcher refuses loopback and
+        // private addresses unless the operator allows them (so a remote actor cannot make an
+        // instance fetch its own network); this demo is such an operator, and this flag is
+        // set here only, never by default. It also lets WebFinger use plain http.
+        FEDERATION_ALLOW_PRIVATE_ADDRESSES: "1",
+        // The owner of each instance's first organisation sees /admin/federation (the queue).
+        ADMIN_EMAILS: network.accounts[0].email,
+      },
+      quiet: true,
+    });
+    return { name, server, publicUrl: `http://localhost:${server.port}`, host: `localhost:${server.port}`, network };
+  };
+
+  const a = await start("A", ports[0], DEMO_NETWORK);
+  let b: DemoInstance | null = null;
+  const close = async () => {
+    await Promise.all([a.server.close(), b?.server.close()]);
+  };
+  try {
+    b = await start("B", ports[1], RIVERSIDE_NETWORK);
+    const quiet = () => {};
+    if (await seed(a.server.db, a.publicUrl, { log: quiet })) log(`Loaded the demo network into instance A.`);
+    const onA = (key: string) => {
+      const name = DEMO_NETWORK.badges.find((x) => x.key === key)?.content.name;
+      return name ? searchCatalogue(a.server.db, { q: name }).entries.find((e) => e.name === name && !e.steward.host)?.uri : undefined;
+    };
+    if (await seed(b.server.db, b.publicUrl, { log: quiet, network: RIVERSIDE_NETWORK, externalBadgeUri: onA })) log(`Loaded the second network into instance B.`);
+    const instances = { A: a, B: b };
+    for (const f of DEMO_FOLLOWS) await follow(instances[f.follower.instance], f.follower.handle, instances[f.following.instance], f.following.handle, followTimeoutMs, log);
+    return { a, b, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** `handle` on `from` follows `target` on `to`, unless it already does; waits for Accept and back-fill. */
+async function follow(from: DemoInstance, handle: string, to: DemoInstance, target: string, timeoutMs: number, log: (line: string) => void) {
+  const { db } = from.server;
+  const follower = db.select().from(organisations).where(eq(organisations.uri, `${from.publicUrl}/orgs/${handle}`)).get();
+  if (!follower) throw new Error(`instance ${from.name} has no organisation ${handle}`);
+  const followingUri = `${to.publicUrl}/orgs/${target}`;
+  const existing = () => db.select().from(follows).where(and(eq(follows.followerUri, follower.uri), eq(follows.followingUri, followingUri))).get();
+  if (existing()?.status !== "accepted") {
+    const ownerKey = from.network.organisations.find((o) => o.handle === handle)!.owner;
+    const email = from.network.accounts.find((p) => p.key === ownerKey)!.email;
+    const owner = db.select().from(users).where(eq(users.email, email)).get();
+    if (!owner) throw new Error(`instance ${from.name} has no account ${email}`);
+    log(`${follower.name} (${from.name}) asks to follow @${target}@${to.host} (${to.name}) …`);
+    await from.server.federation.follow(owner.id, follower.id, `@${target}@${to.host}`);
+    const deadline = Date.now() + timeoutMs;
+    while (existing()?.status !== "accepted") {
+      if (existing()?.status === "rejected") throw new Error(`@${target}@${to.host} rejected the follow`);
+      if (Date.now() > deadline) throw new Error(`@${target}@${to.host} did not accept within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  // The Accept starts a back-fill of the followed organisation's outbox.
+  await from.server.federation.idle();
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === "EADDRINUSE" ? `Port ${port} is in use; stop what listens there (another npm start or npm run demo?) and try again.` : e.message)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function describe(demo: Demo): string {
+  const { a, b } = demo;
+  const instances = { A: a, B: b };
+  const orgName = (i: DemoInstance, handle: string) => i.network.organisations.find((o) => o.handle === handle)!.name;
+  const remoteIn = (i: DemoInstance) => searchCatalogue(i.server.db, { pageSize: 100 }).entries.filter((e) => e.steward.host);
+  const lines = [
+    "",
+    "Badge Commons demo: two instances federating on this machine.",
+    "",
+    `  Instance A  ${a.publicUrl}   ${DEMO_NETWORK.organisations.map((o) => o.name).join(", ")}`,
+    `  Instance B  ${b.publicUrl}   ${RIVERSIDE_NETWORK.organisations.map((o) => o.name).join(", ")}`,
+    "",
+    "Who follows whom (a signed Follow, an Accept, then the published badges back-filled; new ones arrive as they are published):",
+    ...DEMO_FOLLOWS.map((f) => {
+      const from = instances[f.follower.instance];
+      const to = instances[f.following.instance];
+      return `  ${orgName(from, f.follower.handle)} (${from.name}) follows ${orgName(to, f.following.handle)} (${to.name}, @${f.following.handle}@${to.host})`;
+    }),
+    "",
+    `Badges from the other instance now in each catalogue: ${remoteIn(b).length} on B, ${remoteIn(a).length} on A.`,
+    `  Open ${b.publicUrl}/badges: "Social Innovation 101" is there, marked "${a.host}".`,
+    `  Open ${a.publicUrl}/badges: "Community Archiving" is there, marked "${b.host}".`,
+    "",
+    `Sign in with the password "${DEMO_PASSWORD}" as:`,
+    ...a.network.accounts.map((p) => `  on A  ${p.email.padEnd(28)} ${p.about}`),
+    ...b.network.accounts.map((p) => `  on B  ${p.email.padEnd(28)} ${p.about}`),
+    "",
+    `Try it: sign in on A as chen@northside.example (Northside publishes alone), edit "Storytelling for Change",`,
+    `approve and publish version 2, then reload ${b.publicUrl}/badges: the new version is there within a second.`,
+    `${a.network.accounts[0].email} on A and ${b.network.accounts[0].email} on B also see /admin/federation (the delivery queue).`,
+    "",
+    "Ctrl-C stops both instances. Delete data/demo-a.sqlite and data/demo-b.sqlite (with their -wal and -shm files) to start afresh.",
+  ];
+  return lines.join("\n");
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  let demo: Demo;
+  try {
+    demo = await startDemo();
+  } catch (e) {
+    console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  console.log(describe(demo));
+  let stopping = false;
+  const stop = () => {
+    // A second Ctrl-C does not wait for deliveries in flight to finish.
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log("\nStopping both instances …");
+    demo.close().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,66 @@
+// `npm run demo` on ephemeral ports: two seeded instances whose organisations follow each
+// other for real, each catalogue holding the other's badges with their co-authors, a
+// pathway that crosses instances, and a second start on the same data that changes nothing.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { follows, inboxActivities } from "../../db/schema";
+import { getPublicBadge, searchCatalogue } from "../../app/services/catalogue.server";
+import { startDemo, type Demo } from "../../scripts/demo";
+
+const quiet = () => {};
+
+describe("npm run demo", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "bc-demo-"));
+  let demo: Demo | null = null;
+
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  const found = (d: Demo["a"], name: string) => searchCatalogue(d.server.db, { q: name }).entries.find((e) => e.name === name);
+
+  it("starts two instances whose catalogues hold each other's badges", async () => {
+    demo = await startDemo({ ports: [0, 0], dataDir, log: quiet });
+    const { a, b } = demo;
+
+    // A badge of A in B's catalogue, named with its home instance and all its co-authors,
+    // though B follows only its steward.
+    const si101 = found(b, "Social Innovation 101");
+    expect(si101?.steward).toMatchObject({ name: "Changemakers Network", host: a.host });
+    expect(si101?.versionNumber).toBe(2);
+    expect(si101?.coAuthors.map((o) => [o.name, o.host]).sort()).toEqual([
+      ["Acme Ventures", a.host],
+      ["Northside School", a.host],
+    ]);
+    // And a badge of B in A's; drafts stay home.
+    expect(found(a, "Community Archiving")?.steward).toMatchObject({ name: "Riverside Library", host: b.host });
+    expect(found(a, "Data Ethics for Community Groups")).toBeUndefined();
+
+    // B's badge builds on A's: the prerequisite resolves to the copy B now holds.
+    const oral = getPublicBadge(b.server.db, found(b, "Oral History Interviewing")!.id);
+    expect(oral.prerequisites.map((p) => p.name)).toEqual(["Community Archiving", "Social Innovation 101"]);
+
+    // The catalogue pages say the same as the services.
+    const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
+    expect(page).toContain("Social Innovation 101");
+    expect(page).toContain(a.host);
+  });
+
+  it("starts again on the same data without loading or following twice", async () => {
+    const ports: [number, number] = [demo!.a.server.port, demo!.b.server.port];
+    const before = {
+      follows: demo!.b.server.db.select().from(follows).all().length,
+      badges: searchCatalogue(demo!.b.server.db, {}).total,
+      received: demo!.a.server.db.select().from(inboxActivities).all().length,
+    };
+    await demo!.close();
+    demo = null;
+    demo = await startDemo({ ports, dataDir, log: quiet });
+    expect(demo.b.server.db.select().from(follows).all().length).toBe(before.follows);
+    expect(searchCatalogue(demo.b.server.db, {}).total).toBe(before.badges);
+    // No new Follow reached A.
+    expect(demo.a.server.db.select().from(inboxActivities).all().length).toBe(before.received);
+  });
+});
