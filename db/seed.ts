@@ -14,7 +14,8 @@ import { noBadgeEvents } from "../app/services/events";
 import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
-import { ACCOUNTS, BADGES, DEMO_PASSWORD, ORGANISATIONS, type DemoBadge } from "./seed-data";
+import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
+import { ACCOUNTS, BADGES, DEMO_PASSWORD, ENDORSEMENTS, ORGANISATIONS, type DemoBadge, type DemoEndorsement } from "./seed-data";
 import { federationOutbox } from "../federation/publisher";
 
 export async function seed(db: Db, publicUrl: string, log: (line: string) => void = console.log) {
@@ -50,7 +51,10 @@ export async function seed(db: Db, publicUrl: string, log: (line: string) => voi
     const id = loadBadge(ctx, b, people, orgs, badgeIds);
     badgeIds.set(b.key, id);
   }
-  log(`Loaded ${ACCOUNTS.length} people, ${ORGANISATIONS.length} organisations and ${BADGES.length} badges.`);
+  for (const e of ENDORSEMENTS.filter((e) => !e.atFirstVersion)) endorse(ctx, e, people, orgs, badgeIds);
+  log(
+    `Loaded ${ACCOUNTS.length} people, ${ORGANISATIONS.length} organisations, ${BADGES.length} badges and ${ENDORSEMENTS.length} endorsements.`,
+  );
   log(`Sign in as any of them with the password "${DEMO_PASSWORD}":`);
   for (const a of ACCOUNTS) log(`  ${a.email.padEnd(28)} ${a.about}`);
 }
@@ -88,6 +92,10 @@ function loadBadge(
   for (const handle of approvers) approve(ctx, people, orgs, badge.id, handle);
   if (b.state === "draft") return badge.id;
   publishVersion(ctx, stewardAdmin, badge.id);
+  if (b.reviewEndorsements) setAutoAcceptEndorsements(ctx, stewardAdmin, badge.id, { autoAccept: false });
+  for (const e of ENDORSEMENTS.filter((e) => e.badge === b.key && e.atFirstVersion)) {
+    endorse(ctx, e, people, orgs, new Map([...badgeIds, [b.key, badge.id]]));
+  }
   if (b.secondVersion) {
     edit(ctx, stewardAdmin, badge.id, b.secondVersion);
     for (const handle of [b.steward, ...b.coauthors]) approve(ctx, people, orgs, badge.id, handle);
@@ -97,6 +105,23 @@ function loadBadge(
     deprecateBadge(ctx, stewardAdmin, badge.id, { successor: b.successor ? getBadge(ctx.db, badgeIds.get(b.successor)!).uri : undefined });
   }
   return badge.id;
+}
+
+const ownerOf = (people: Map<string, string>, handle: string) => people.get(ORGANISATIONS.find((o) => o.handle === handle)!.owner)!;
+
+function endorse(ctx: ServiceContext, e: DemoEndorsement, people: Map<string, string>, orgs: Map<string, string>, badgeIds: Map<string, string>) {
+  const badge = getBadge(ctx.db, badgeIds.get(e.badge)!);
+  const latest = ctx.db.get<{ n: number }>(sql`SELECT number AS n FROM versions WHERE id = ${badge.latestVersionId}`)!.n;
+  const { endorsement } = endorseBadge(ctx, ownerOf(people, e.by), badge.id, {
+    organisationId: orgs.get(e.by)!,
+    statement: e.statement,
+    versionNumber: latest,
+  });
+  const stewardAdmin = ownerOf(people, BADGES.find((b) => b.key === e.badge)!.steward);
+  if (e.then === "accepted" || e.then === "declined") {
+    decideEndorsement(ctx, stewardAdmin, endorsement.id, e.then === "accepted" ? "accept" : "decline");
+  }
+  if (e.then === "withdrawn") withdrawEndorsement(ctx, ownerOf(people, e.by), endorsement.id);
 }
 
 function edit(ctx: ServiceContext, userId: string, badgeId: string, patch: Partial<BadgeContent>) {

@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Authors, BadgeImage, DateText, humanise, KIND_LABELS } from "~/components/catalogue";
+import { EndorsementsSection } from "~/components/endorsements";
 import { currentRevision, requireView, revisionContent } from "~/services/badges.server";
 import { getPublicBadge, type BadgeLink } from "~/services/catalogue.server";
 import { catalogueHref } from "~/utils/catalogue-url";
+import { endorsementSection } from "~/utils/endorsements-view.server";
 import { handle, optionalUser } from "~/utils/http.server";
 import { renderMarkdown } from "~/utils/markdown.server";
 
@@ -57,6 +59,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       criteriaHtml: criteria.trim() ? renderMarkdown(criteria) : null,
       achievementPath: `/badges/${id}/achievement.json`,
       authorTools,
+      endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
     };
   });
 }
@@ -185,6 +188,7 @@ function PublicBadgePage({ data }: { data: PublicData }) {
             )}
           </section>
           <Details data={data} />
+          <EndorsementsSection data={data.endorsements} back={`/badges/${data.id}`} />
         </div>
         <aside>
           <section aria-labelledby="authors-heading" className="card">

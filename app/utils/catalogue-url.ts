@@ -4,6 +4,8 @@ export interface CatalogueLinkParams {
   tag?: string | null;
   kind?: string | null;
   organisation?: string | null;
+  endorser?: string | null;
+  endorserKind?: string | null;
   page?: number | null;
 }
 
@@ -14,6 +16,8 @@ export function catalogueHref(params: CatalogueLinkParams): string {
   if (params.tag) search.set("tag", params.tag);
   if (params.kind) search.set("kind", params.kind);
   if (params.organisation) search.set("organisation", params.organisation);
+  if (params.endorser) search.set("endorser", params.endorser);
+  if (params.endorserKind) search.set("endorserKind", params.endorserKind);
   if (params.page && params.page > 1) search.set("page", String(params.page));
   const s = search.toString();
   return s ? `/badges?${s}` : "/badges";
