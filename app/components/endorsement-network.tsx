@@ -48,18 +48,14 @@ const HUB = 60;
 
 const clip = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
 
-/** Two lines of at most `max` characters, the second clipped. */
-function twoLines(text: string, max: number): string[] {
-  const words = text.split(/\s+/);
+/** Words wrapped into at most `count` lines of `max` characters, the last clipped. */
+function wrap(text: string, max: number, count: number): string[] {
   const lines: string[] = [""];
-  for (const w of words) {
-    const line = lines[lines.length - 1];
-    if (!line) lines[lines.length - 1] = w;
-    else if ([...`${line} ${w}`].length <= max) lines[lines.length - 1] = `${line} ${w}`;
-    else if (lines.length < 2) lines.push(w);
-    else {
-      lines[1] = `${lines[1]} ${w}`;
-    }
+  for (const w of text.split(/\s+/)) {
+    const i = lines.length - 1;
+    if (!lines[i]) lines[i] = w;
+    else if ([...`${lines[i]} ${w}`].length <= max || lines.length === count) lines[i] = `${lines[i]} ${w}`;
+    else lines.push(w);
   }
   return lines.map((l) => clip(l, max));
 }
@@ -108,7 +104,7 @@ function place(nodes: NetworkNodeView[]): Placed[] {
 export function EndorsementNetworkFigure({ network, id = "endorsement-network" }: { network: NetworkView; id?: string }) {
   if (!network.nodes.length) return null;
   const placed = place(network.nodes);
-  const hubLines = twoLines(network.badgeName, 13);
+  const hubLines = wrap(network.badgeName, 13, 3);
   const othersText = network.others.length
     ? `And ${network.others.map((o) => countOf(o.kind, o.count)).join(", ")} not drawn.`
     : null;
@@ -155,9 +151,9 @@ export function EndorsementNetworkFigure({ network, id = "endorsement-network" }
           );
         })}
         <circle cx={CX} cy={CY} r={HUB} fill="#f4f6f9" stroke="#1b1f24" strokeWidth={2} />
-        <text x={CX} y={CY + (hubLines.length === 1 ? 5 : -3)} textAnchor="middle" fontSize={12} fontWeight={700} fill="#1b1f24">
+        <text x={CX} y={CY + 5 - ((hubLines.length - 1) * 15) / 2} textAnchor="middle" fontSize={12} fontWeight={700} fill="#1b1f24">
           {hubLines.map((line, i) => (
-            <tspan key={i} x={CX} dy={i === 0 ? 0 : 16}>
+            <tspan key={i} x={CX} dy={i === 0 ? 0 : 15}>
               {line}
             </tspan>
           ))}
@@ -170,7 +166,7 @@ export function EndorsementNetworkFigure({ network, id = "endorsement-network" }
           const lx = CX + cos * (RING + NODE + 10);
           const ly = CY + sin * (RING + NODE + 10) + (sin > 0.3 ? 10 : sin < -0.3 ? -4 : 4);
           const anchor = cos > 0.2 ? "start" : cos < -0.2 ? "end" : "middle";
-          const lines = twoLines(n.name, 20);
+          const lines = wrap(n.name, 20, 2);
           return (
             <Fragment key={`node-${i}`}>
               <Shape kind={n.kind} x={x} y={y} r={NODE} remote={n.host !== null} />

@@ -20,6 +20,9 @@ export interface EndorsementFormFailure {
   values: { intent?: string; organisationId?: string; statement?: string };
 }
 
+/** "Acme's", "Acme Ventures'". */
+export const possessive = (name: string) => (/s$/i.test(name) ? `${name}'` : `${name}'s`);
+
 const NOTICES: Record<string, string> = {
   created: "Thank you: your endorsement is recorded.",
   updated: "Your endorsement is updated.",
@@ -45,7 +48,7 @@ export function EndorsementSummary({ counts }: { counts: EndorsementSectionData[
           <Link to={catalogueHref({ endorserKind: k.kind })}>{countOf(k.kind as NetworkKind, k.count)}</Link>
         </span>
       ))}
-      {remote.length ? `, ${counts.byInstance.length} instances` : null}.
+      {remote.length ? `, from ${counts.byInstance.length} instances` : null}.
       {counts.forEarlierVersions ? (
         <span className="muted">
           {" "}
@@ -93,7 +96,13 @@ function EndorsementCard({ e, latest, children }: { e: EndorsementItem; latest: 
             <span className="pill warn-pill">for version {e.versionNumber}{latest ? `; the latest is ${latest}` : ""}</span>
           </>
         )}{" "}
-        · <a href={e.href} type="application/ld+json">signed credential<span className="visually-hidden"> of {e.endorser.name}'s endorsement</span></a>
+        {/* Only accepted endorsements are public at their URL. */}
+        {e.status === "accepted" ? (
+          <>
+            {" "}
+            · <a href={e.href} type="application/ld+json">signed credential<span className="visually-hidden"> of {possessive(e.endorser.name)} endorsement</span></a>
+          </>
+        ) : null}
       </p>
       {children}
     </article>
@@ -126,13 +135,13 @@ function StewardPanel({ data, action, back }: { data: EndorsementSectionData; ac
                   <Form method="post" action={action} className="inline-form">
                     <Hidden fields={{ intent: "accept", endorsementId: e.id, redirectTo: back }} />
                     <button type="submit" className="small">
-                      Accept<span className="visually-hidden"> {e.endorser.name}'s endorsement</span>
+                      Accept<span className="visually-hidden"> {possessive(e.endorser.name)} endorsement</span>
                     </button>
                   </Form>
                   <Form method="post" action={action} className="inline-form">
                     <Hidden fields={{ intent: "decline", endorsementId: e.id, redirectTo: back }} />
                     <button type="submit" className="small secondary">
-                      Decline<span className="visually-hidden"> {e.endorser.name}'s endorsement</span>
+                      Decline<span className="visually-hidden"> {possessive(e.endorser.name)} endorsement</span>
                     </button>
                   </Form>
                 </div>
@@ -174,13 +183,13 @@ function statusLine(e: EndorsementItem | null, orgName: string, latest: number |
     case "accepted":
       return (
         <>
-          {orgName}'s endorsement is shown on this badge{e.isCurrent ? "." : <>, for version {e.versionNumber}. Version {latest} is out: renew it?</>}
+          {possessive(orgName)} endorsement is shown on this badge{e.isCurrent ? "." : <>, for version {e.versionNumber}. Version {latest} is out: renew it?</>}
         </>
       );
     case "pending":
-      return <>{orgName}'s endorsement waits for the steward's decision{e.isCurrent ? "." : `; it was made for version ${e.versionNumber}.`}</>;
+      return <>{possessive(orgName)} endorsement waits for the steward's decision{e.isCurrent ? "." : `; it was made for version ${e.versionNumber}.`}</>;
     case "declined":
-      return <>The steward declined {orgName}'s endorsement on {when(e.decidedAt)}. A new one will wait for their decision.</>;
+      return <>The steward declined {possessive(orgName)} endorsement on {when(e.decidedAt)}. A new one will wait for their decision.</>;
     case "withdrawn":
       return <>{orgName} withdrew its endorsement. You can endorse the badge again.</>;
   }
@@ -221,7 +230,7 @@ function EndorseForms({ data, action, back, failure }: { data: EndorsementSectio
                 <Field
                   id={fieldId}
                   label={live ? `What ${org.name} says about this badge` : `Why does ${org.name} vouch for this badge?`}
-                  hint={`Plain text, up to ${STATEMENT_MAX.toLocaleString("en-GB")} characters, shown with ${org.name}'s name. It endorses version ${data.latestVersionNumber}.`}
+                  hint={`Plain text, up to ${STATEMENT_MAX.toLocaleString("en-GB")} characters, shown with ${possessive(org.name)} name. It endorses version ${data.latestVersionNumber}.`}
                   errors={mine?.fieldErrors.statement}
                 >
                   {(p) => (
@@ -237,7 +246,7 @@ function EndorseForms({ data, action, back, failure }: { data: EndorsementSectio
               <Form method="post" action={action} className="withdraw-form">
                 <Hidden fields={{ intent: "withdraw", endorsementId: live.id, redirectTo: back }} />
                 <button type="submit" className="small secondary">
-                  Withdraw {org.name}'s endorsement
+                  Withdraw {possessive(org.name)} endorsement
                 </button>
               </Form>
             ) : null}
@@ -290,7 +299,7 @@ export function EndorsementsSection({
                   <Form method="post" action={action} className="inline-form">
                     <Hidden fields={{ intent: "decline", endorsementId: e.id, redirectTo: back }} />
                     <button type="submit" className="link-button small">
-                      Decline<span className="visually-hidden"> {e.endorser.name}'s endorsement</span> (hide it from this badge)
+                      Decline<span className="visually-hidden"> {possessive(e.endorser.name)} endorsement</span> (hide it from this badge)
                     </button>
                   </Form>
                 ) : null}
