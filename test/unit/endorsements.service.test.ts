@@ -263,7 +263,7 @@ describe("endorsements", () => {
     });
 
     it("only the steward's admins switch automatic acceptance", () => {
-      for (const user of [steward.editor, coauthor.admin, business.admin, outsider]) {
+      for (const user of [steward.editor, steward.viewer, coauthor.admin, coauthor.owner, business.admin, outsider]) {
         expectDomainError(() => setAutoAcceptEndorsements(ctx, user.id, badgeId, { autoAccept: "on" }), "forbidden");
       }
       expectDomainError(() => setAutoAcceptEndorsements(ctx, steward.admin.id, badgeId, { autoAccept: "sometimes" }), "invalid");
