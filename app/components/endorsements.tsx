@@ -260,14 +260,15 @@ function EndorseForms({ data, action, back, failure }: { data: EndorsementSectio
 export function EndorsementsSection({
   data,
   failure,
-  // Where the forms come back to (this page), and whether to link to the full list.
+  // Where the forms come back to (this page).
   back,
-  showAllLink = true,
+  // What follows the list: by default a link to all endorsements when some are not shown.
+  listFooter,
 }: {
   data: EndorsementSectionData;
   failure?: EndorsementFormFailure | null;
   back: string;
-  showAllLink?: boolean;
+  listFooter?: ReactNode;
 }) {
   useBadgeWatch({ badgeId: data.badgeId, enabled: data.signedIn });
   const [params] = useSearchParams();
@@ -308,11 +309,12 @@ export function EndorsementsSection({
           ))}
         </ol>
       ) : null}
-      {showAllLink && data.counts.total > data.list.length ? (
-        <p>
-          <Link to={action}>All {data.counts.total.toLocaleString("en-GB")} endorsements</Link>
-        </p>
-      ) : null}
+      {listFooter ??
+        (data.counts.total > data.list.length ? (
+          <p>
+            <Link to={action}>All {data.counts.total.toLocaleString("en-GB")} endorsements</Link>
+          </p>
+        ) : null)}
       <EndorseForms data={data} action={action} back={back} failure={failure && failure.values.intent === "endorse" ? failure : null} />
     </section>
   );

@@ -100,28 +100,32 @@ export default function BadgeEndorsements() {
         <Link to={`/badges/${section.badgeId}`}>{section.badgeName}</Link> › Endorsements
       </p>
       <h1>Endorsements of {section.badgeName}</h1>
-      <EndorsementsSection data={section} failure={failure} back={here} showAllLink={false} />
-      {section.pageCount > 1 ? (
-        <nav className="pagination" aria-label="Endorsement pages">
-          {section.page > 1 ? (
-            <Link to={`?page=${section.page - 1}`} rel="prev">
-              ← Newer
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-          <span>
-            Page {section.page} of {section.pageCount}
-          </span>
-          {section.page < section.pageCount ? (
-            <Link to={`?page=${section.page + 1}`} rel="next">
-              Older →
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-        </nav>
-      ) : null}
+      <EndorsementsSection data={section} failure={failure} back={here} listFooter={<Pages page={section.page} pageCount={section.pageCount} />} />
     </div>
+  );
+}
+
+function Pages({ page, pageCount }: { page: number; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav className="pagination" aria-label="Endorsement pages">
+      {page > 1 ? (
+        <Link to={`?page=${page - 1}#endorsements`} rel="prev">
+          ← Newer
+        </Link>
+      ) : (
+        <span aria-hidden="true" />
+      )}
+      <span>
+        Page {page} of {pageCount}
+      </span>
+      {page < pageCount ? (
+        <Link to={`?page=${page + 1}#endorsements`} rel="next">
+          Older →
+        </Link>
+      ) : (
+        <span aria-hidden="true" />
+      )}
+    </nav>
   );
 }

@@ -5,11 +5,14 @@
 // endorsements: lists are paged, counts are grouped in SQL.
 import { sql } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { type EndorsementStatus, type OrganisationKind } from "../../db/schema";
+import { ROLES, type EndorsementStatus, type OrganisationKind } from "../../db/schema";
 import { badgeAccess, type BadgeAccess } from "./badges.server";
 import { endorsableProblem } from "./endorsements.server";
 import { NotFoundError } from "./errors";
 import { roleAtLeast } from "./roles.server";
+
+// Who may endorse, withdraw and decide for an organisation (as endorsements.server.ts checks).
+const ENDORSING_ROLES = ROLES.filter((r) => roleAtLeast(r, "admin"));
 
 export interface EndorserSummary {
   id: string;
@@ -161,13 +164,13 @@ export function endorsementPanel(db: DatabaseLike, badgeId: string, userId: stri
   if (!userId) return { latestVersionNumber, closedReason, endorseAs: [], steward };
   const authorIds = new Set(a.authors.map((x) => x.organisation.id));
   const administered = db
-    .all<{ id: string; handle: string; name: string; kind: OrganisationKind; role: string }>(sql`
-      SELECT o.id AS id, o.handle AS handle, o.name AS name, o.kind AS kind, m.role AS role
+    .all<{ id: string; handle: string; name: string; kind: OrganisationKind }>(sql`
+      SELECT o.id AS id, o.handle AS handle, o.name AS name, o.kind AS kind
       FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-      WHERE m.user_id = ${userId} AND o.host IS NULL
+      WHERE m.user_id = ${userId} AND m.role IN (${sql.join(ENDORSING_ROLES.map((r) => sql`${r}`), sql`, `)}) AND o.host IS NULL
       ORDER BY o.name COLLATE NOCASE`)
-    .filter((o) => roleAtLeast(o.role as "admin", "admin") && !authorIds.has(o.id));
-  const endorseAs = administered.map(({ role: _role, ...organisation }) => {
+    .filter((o) => !authorIds.has(o.id));
+  const endorseAs = administered.map((organisation) => {
     // Live first, then the most recently changed.
     const row = db.get<ViewRow>(sql`
       SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM}
