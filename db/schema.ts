@@ -160,6 +160,9 @@ export const badges = sqliteTable(
     deprecatedAt: integer("deprecated_at", { mode: "timestamp_ms" }),
     // Remote badges: the page on their home instance that people are sent to.
     remoteUrl: text("remote_url"),
+    // Whether endorsements from other organisations are shown without the steward's
+    // review (the default); off, each waits in "pending" for an admin's decision.
+    autoAcceptEndorsements: integer("auto_accept_endorsements", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
@@ -314,6 +317,9 @@ export const catalogueEntries = sqliteTable(
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     achievementType: text("achievement_type").notNull(),
     kindMask: integer("kind_mask").notNull(),
+    // The same bits for the kinds of organisations whose endorsements of the badge are
+    // accepted; kept in step by endorsements.server.ts in each endorsement's transaction.
+    endorserKindMask: integer("endorser_kind_mask").notNull().default(0),
   },
   (t) => [
     uniqueIndex("catalogue_entries_badge_unique").on(t.badgeId),
@@ -321,6 +327,62 @@ export const catalogueEntries = sqliteTable(
   ],
 );
 export type CatalogueEntryRow = typeof catalogueEntries.$inferSelect;
+
+export const ENDORSEMENT_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
+export type EndorsementStatus = (typeof ENDORSEMENT_STATUSES)[number];
+// Pending and accepted endorsements are live: at most one per (endorser, badge).
+export const LIVE_ENDORSEMENT_STATUSES = ["pending", "accepted"] as const satisfies readonly EndorsementStatus[];
+
+// An organisation vouching for one exact published version of a badge, as an Open Badges
+// 3.0 EndorsementCredential signed by the endorser. The endorser may be local or remote
+// (an organisations row with a host), and so may the badge: a credential received from
+// another instance is stored as received, under its own id (`uri`). The steward decides
+// (pending -> accepted/declined; automatic when the badge says so); the endorser may
+// withdraw. Endorsing again while live updates the same row (same id, new validFrom);
+// declined and withdrawn rows stay as the record, and a new endorsement gets a new row.
+export const endorsements = sqliteTable(
+  "endorsements",
+  {
+    id: text("id").primaryKey(),
+    // The credential's id: `${PUBLIC_URL}/endorsements/${id}` for local endorsers.
+    uri: text("uri").notNull(),
+    endorserOrganisationId: text("endorser_organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    // The exact version endorsed; a later version makes this one "for version N".
+    versionId: text("version_id")
+      .notNull()
+      .references(() => versions.id, { onDelete: "cascade" }),
+    // Plain text, as the endorser wrote it (also the credential's endorsementComment).
+    statement: text("statement").notNull(),
+    status: text("status", { enum: ENDORSEMENT_STATUSES }).notNull(),
+    // The signed EndorsementCredential (JSON-LD with its Data Integrity proof).
+    credential: text("credential", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    // The credential's validFrom: when it was last issued (first endorsed or renewed).
+    issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
+    // Who endorsed on this instance (null when the credential came from elsewhere).
+    endorsedByUserId: text("endorsed_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    // The steward's decision: null while pending, and for automatic acceptance.
+    decidedByUserId: text("decided_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("endorsements_uri_unique").on(t.uri),
+    uniqueIndex("endorsements_live_unique")
+      .on(t.endorserOrganisationId, t.badgeId)
+      .where(sql`${t.status} in ('pending', 'accepted')`),
+    index("endorsements_badge_idx").on(t.badgeId, t.status, t.issuedAt),
+    index("endorsements_endorser_idx").on(t.endorserOrganisationId, t.status),
+  ],
+);
+export type Endorsement = typeof endorsements.$inferSelect;
 
 export const comments = sqliteTable(
   "comments",

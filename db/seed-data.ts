@@ -1,6 +1,7 @@
 // The demo network loaded by `npm run seed` (and on the first instance of `npm run demo`):
 // three organisations of different kinds co-authoring "Social Innovation 101" and badges
-// that build on it. The demo's second instance gets the network in seed-data-riverside.ts.
+// that build on it, and others (a college, a cooperative bank, a community garden)
+// endorsing them. The demo's second instance gets the network in seed-data-riverside.ts.
 import type { ApprovalPolicy, OrganisationKind, Role } from "./schema";
 import type { BadgeContent } from "../app/services/badge-content";
 
@@ -28,6 +29,7 @@ export interface DemoNetwork {
   accounts: readonly DemoAccount[];
   organisations: DemoOrganisation[];
   badges: DemoBadge[];
+  endorsements?: DemoEndorsement[];
 }
 
 export const ACCOUNTS = [
@@ -38,6 +40,9 @@ export const ACCOUNTS = [
   { key: "eli", email: "eli@acme.example", name: "Eli Novak", about: "editor at Acme Ventures" },
   { key: "farah", email: "farah@northside.example", name: "Farah Haddad", about: "editor at Northside School" },
   { key: "lee", email: "lee@learner.example", name: "Lee Park", about: "a learner, no organisation" },
+  { key: "hana", email: "hana@harbour.example", name: "Hana Sato", about: "owner of Harbour College (school)" },
+  { key: "gus", email: "gus@greenleaf.example", name: "Gus Mbeki", about: "owner of Greenleaf Cooperative Bank (business)" },
+  { key: "rosa", email: "rosa@riverside.example", name: "Rosa Lind", about: "owner of Riverside Community Garden (community)" },
 ] as const;
 
 export const ORGANISATIONS: DemoOrganisation[] = [
@@ -68,6 +73,33 @@ export const ORGANISATIONS: DemoOrganisation[] = [
     owner: "chen",
     members: [["farah", "editor"]],
   },
+  {
+    handle: "harbour",
+    name: "Harbour College",
+    kind: "school",
+    description: "A further-education college with courses in social enterprise and community work.",
+    website: "https://harbour.example",
+    owner: "hana",
+    members: [],
+  },
+  {
+    handle: "greenleaf",
+    name: "Greenleaf Cooperative Bank",
+    kind: "business",
+    description: "A member-owned bank lending to community businesses.",
+    website: "https://greenleaf.example",
+    owner: "gus",
+    members: [],
+  },
+  {
+    handle: "riverside",
+    name: "Riverside Community Garden",
+    kind: "community",
+    description: "Neighbours growing food together and teaching others how.",
+    website: "https://riverside.example",
+    owner: "rosa",
+    members: [],
+  },
 ];
 
 export interface DemoBadge {
@@ -88,6 +120,8 @@ export interface DemoBadge {
   secondVersion?: Partial<BadgeContent>;
   comments?: Array<[string, string]>;
   successor?: string;
+  // The steward reviews endorsements by hand instead of accepting them automatically.
+  reviewEndorsements?: boolean;
 }
 
 const SDG = "UN Sustainable Development Goals";
@@ -183,6 +217,7 @@ export const BADGES: DemoBadge[] = [
       achievementType: "MicroCredential",
       estimatedHours: 18,
     },
+    reviewEndorsements: true,
   },
   {
     key: "greenbasics",
@@ -240,4 +275,89 @@ export const BADGES: DemoBadge[] = [
   },
 ];
 
-export const DEMO_NETWORK: DemoNetwork = { accounts: ACCOUNTS, organisations: ORGANISATIONS, badges: BADGES };
+export interface DemoEndorsement {
+  badge: string;
+  // The endorsing organisation's handle; its owner endorses.
+  by: string;
+  statement: string;
+  // Made while version 1 was the latest (before the badge's second version): shown as
+  // "for version 1" until renewed.
+  atFirstVersion?: boolean;
+  // What happened next: the steward accepted (when it reviews by hand) or declined it, or
+  // the endorser withdrew it.
+  then?: "accepted" | "declined" | "withdrawn";
+}
+
+export const ENDORSEMENTS: DemoEndorsement[] = [
+  {
+    badge: "si101",
+    by: "harbour",
+    statement: "We run this badge in our social enterprise course: the interviews are where our students learn the most.",
+  },
+  {
+    badge: "si101",
+    by: "greenleaf",
+    statement: "We lend to community businesses. People who hold this badge come to us with problems worth solving.",
+    atFirstVersion: true,
+  },
+  {
+    badge: "si101",
+    by: "riverside",
+    statement: "Three of our garden's projects started from this badge's interviews.",
+  },
+  {
+    badge: "toc",
+    by: "acme",
+    statement: "We hire for this skill: a clear theory of change is the first thing we look for in a pitch.",
+  },
+  {
+    badge: "toc",
+    by: "harbour",
+    statement: "We co-teach this with Changemakers in our evening course.",
+  },
+  {
+    badge: "finance",
+    by: "northside",
+    statement: "Our older students take this after Social Innovation 101; the budget exercise is excellent.",
+  },
+  {
+    badge: "finance",
+    by: "greenleaf",
+    statement: "The funding comparison matches how we assess loan applications.",
+  },
+  {
+    badge: "finance",
+    by: "harbour",
+    statement: "A placeholder we sent too early.",
+    then: "declined",
+  },
+  {
+    badge: "story",
+    by: "changemakers",
+    statement: "Stories made with this badge helped our members win two local grants.",
+  },
+  {
+    badge: "story",
+    by: "acme",
+    statement: "We ask founders for exactly this: two minutes that make people act.",
+  },
+  {
+    badge: "green",
+    by: "riverside",
+    statement: "Our compost campaign was a Sustainability 101 project; we vouch for it.",
+    then: "accepted",
+  },
+  {
+    badge: "green",
+    by: "greenleaf",
+    statement: "Footprint measurement is part of our green loan checks.",
+  },
+  {
+    badge: "green",
+    by: "acme",
+    statement: "We sponsor this badge's campaigns.",
+    then: "withdrawn",
+  },
+];
+
+export const DEMO_NETWORK: DemoNetwork = { accounts: ACCOUNTS, organisations: ORGANISATIONS, badges: BADGES, endorsements: ENDORSEMENTS };

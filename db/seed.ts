@@ -15,7 +15,8 @@ import { noBadgeEvents } from "../app/services/events";
 import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
-import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoNetwork } from "./seed-data";
+import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
+import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
 import { federationOutbox } from "../federation/publisher";
 
 export interface SeedOptions {
@@ -61,7 +62,11 @@ export async function seed(db: Db, publicUrl: string, options: SeedOptions = {})
     const id = loadBadge(ctx, network, b, { people, orgs, badgeIds, externalBadgeUri: options.externalBadgeUri });
     badgeIds.set(b.key, id);
   }
-  log(`Loaded ${accounts.length} people, ${organisationList.length} organisations and ${badgeList.length} badges.`);
+  const endorsements = network.endorsements ?? [];
+  for (const e of endorsements.filter((e) => !e.atFirstVersion)) endorse(ctx, network, e, people, orgs, badgeIds);
+  log(
+    `Loaded ${accounts.length} people, ${organisationList.length} organisations, ${badgeList.length} badges and ${endorsements.length} endorsements.`,
+  );
   log(`Sign in as any of them with the password "${DEMO_PASSWORD}":`);
   for (const a of accounts) log(`  ${a.email.padEnd(28)} ${a.about}`);
   return true;
@@ -105,6 +110,10 @@ function loadBadge(ctx: ServiceContext, network: DemoNetwork, b: DemoBadge, { pe
   for (const handle of approvers) approve(ctx, ownerOf(handle), orgs.get(handle)!, badge.id);
   if (b.state === "draft") return badge.id;
   publishVersion(ctx, stewardAdmin, badge.id);
+  if (b.reviewEndorsements) setAutoAcceptEndorsements(ctx, stewardAdmin, badge.id, { autoAccept: false });
+  for (const e of (network.endorsements ?? []).filter((e) => e.badge === b.key && e.atFirstVersion)) {
+    endorse(ctx, network, e, people, orgs, new Map([...badgeIds, [b.key, badge.id]]));
+  }
   if (b.secondVersion) {
     edit(ctx, stewardAdmin, badge.id, b.secondVersion);
     for (const handle of [b.steward, ...b.coauthors]) approve(ctx, ownerOf(handle), orgs.get(handle)!, badge.id);
@@ -114,6 +123,29 @@ function loadBadge(ctx: ServiceContext, network: DemoNetwork, b: DemoBadge, { pe
     deprecateBadge(ctx, stewardAdmin, badge.id, { successor: b.successor ? getBadge(ctx.db, badgeIds.get(b.successor)!).uri : undefined });
   }
   return badge.id;
+}
+
+function endorse(
+  ctx: ServiceContext,
+  network: DemoNetwork,
+  e: DemoEndorsement,
+  people: Map<string, string>,
+  orgs: Map<string, string>,
+  badgeIds: Map<string, string>,
+) {
+  const ownerOf = (handle: string) => people.get(network.organisations.find((o) => o.handle === handle)!.owner)!;
+  const badge = getBadge(ctx.db, badgeIds.get(e.badge)!);
+  const latest = ctx.db.get<{ n: number }>(sql`SELECT number AS n FROM versions WHERE id = ${badge.latestVersionId}`)!.n;
+  const { endorsement } = endorseBadge(ctx, ownerOf(e.by), badge.id, {
+    organisationId: orgs.get(e.by)!,
+    statement: e.statement,
+    versionNumber: latest,
+  });
+  const stewardAdmin = ownerOf(network.badges.find((b) => b.key === e.badge)!.steward);
+  if (e.then === "accepted" || e.then === "declined") {
+    decideEndorsement(ctx, stewardAdmin, endorsement.id, e.then === "accepted" ? "accept" : "decline");
+  }
+  if (e.then === "withdrawn") withdrawEndorsement(ctx, ownerOf(e.by), endorsement.id);
 }
 
 function edit(ctx: ServiceContext, userId: string, badgeId: string, patch: Partial<BadgeContent>) {

@@ -35,6 +35,9 @@ function audienceInboxes(tx: DatabaseLike, badgeId: string, stewardUri: string):
 
 export function federationOutbox(publicUrl: string): FederationOutbox {
   return {
+    signAsActor(tx, actorUri, document) {
+      return withActorProof(tx, actorUri, document);
+    },
     badgeChanged(tx: DatabaseLike, badgeId: string, change: BadgeChange) {
       const result = publicBadgeVersion(tx, badgeId);
       if (result.state === "withdrawn") {

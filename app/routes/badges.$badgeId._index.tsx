@@ -3,12 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { z } from "zod";
 import { Authors, BadgeImage, DateText, humanise, KIND_LABELS, organisationParam } from "~/components/catalogue";
 import { FormMessage } from "~/components/forms";
+import { EndorsementsSection } from "~/components/endorsements";
 import { currentRevision, requireView, revisionContent } from "~/services/badges.server";
 import { getPublicBadge, type BadgeLink } from "~/services/catalogue.server";
 import { isDomainError, ValidationError } from "~/services/errors";
 import { badgeSharers, shareBadge, shareOptions, ShareSchema, stopSharing } from "~/services/shares.server";
 import { catalogueHref } from "~/utils/catalogue-url";
 import { formAction, handle, optionalUser, requireUser } from "~/utils/http.server";
+import { endorsementSection } from "~/utils/endorsements-view.server";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -68,6 +70,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       authorTools,
       sharing: shareOptions(db, user?.id ?? null, id),
       sharedBy: badgeSharers(db, id),
+      endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
     };
   });
 }
@@ -225,6 +228,7 @@ function PublicBadgePage({ data }: { data: PublicData }) {
             )}
           </section>
           <Details data={data} />
+          <EndorsementsSection data={data.endorsements} back={`/badges/${data.id}`} />
         </div>
         <aside>
           <section aria-labelledby="authors-heading" className="card">

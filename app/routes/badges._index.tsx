@@ -19,13 +19,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
 const INSTANCE_LABELS: Record<string, string> = { here: "This instance", elsewhere: "Other instances" };
+const ENDORSER_KIND_LABELS: Record<string, string> = {
+  nonprofit: "Nonprofits",
+  business: "Businesses",
+  school: "Schools",
+  community: "Community groups",
+};
 
 export default function Catalogue() {
   const data = useLoaderData<typeof loader>();
   const { query, total } = data;
   const location = useLocation();
-  const filtered = !!(query.q || query.tag || query.kind || query.organisation || query.instance);
-  const current = { q: query.q, tag: query.tag, kind: query.kind, organisation: query.organisation, instance: query.instance };
+  const filtered = !!(query.q || query.tag || query.kind || query.organisation || query.instance || query.endorser || query.endorserKind);
+  const current = {
+    q: query.q,
+    tag: query.tag,
+    kind: query.kind,
+    organisation: query.organisation,
+    instance: query.instance,
+    endorser: query.endorser,
+    endorserKind: query.endorserKind,
+  };
   return (
     <section className="catalogue">
       <h1>Catalogue</h1>
@@ -61,6 +75,8 @@ export default function Catalogue() {
         </div>
         {query.tag ? <input type="hidden" name="tag" value={query.tag} /> : null}
         {query.organisation ? <input type="hidden" name="organisation" value={query.organisation} /> : null}
+        {query.endorser ? <input type="hidden" name="endorser" value={query.endorser} /> : null}
+        {query.endorserKind ? <input type="hidden" name="endorserKind" value={query.endorserKind} /> : null}
         <button type="submit">Search</button>
       </Form>
 
@@ -136,7 +152,7 @@ function ResultCard({ entry, current }: { entry: Data["entries"][number]; curren
 }
 
 function ActiveFilters({ data }: { data: Data }) {
-  const { query, organisation } = data;
+  const { query, organisation, endorser } = data;
   const chips: { label: string; without: string }[] = [];
   if (query.tag) chips.push({ label: `Tag: ${query.tag}`, without: catalogueHref({ ...query, tag: null, page: 1 }) });
   if (query.kind)
@@ -147,6 +163,16 @@ function ActiveFilters({ data }: { data: Data }) {
     chips.push({
       label: `Organisation: ${organisation?.name ?? query.organisation}`,
       without: catalogueHref({ ...query, organisation: null, page: 1 }),
+    });
+  if (query.endorser)
+    chips.push({
+      label: `Endorsed by ${endorser?.name ?? query.endorser}`,
+      without: catalogueHref({ ...query, endorser: null, page: 1 }),
+    });
+  if (query.endorserKind)
+    chips.push({
+      label: `Endorsed by a ${KIND_LABELS[query.endorserKind]?.toLowerCase() ?? query.endorserKind}`,
+      without: catalogueHref({ ...query, endorserKind: null, page: 1 }),
     });
   if (!chips.length) return null;
   return (
@@ -216,7 +242,7 @@ function Pagination({ data }: { data: Data }) {
 
 function Facets({ data }: { data: Data }) {
   const { query, facets } = data;
-  if (!facets.tags.length && !facets.kinds.length) return null;
+  if (!facets.tags.length && !facets.kinds.length && !facets.endorserKinds.length) return null;
   return (
     <aside className="facets" aria-labelledby="facets-heading">
       <h2 id="facets-heading" className="visually-hidden">
@@ -233,6 +259,24 @@ function Facets({ data }: { data: Data }) {
                   aria-current={query.kind === kind ? "true" : undefined}
                 >
                   {KIND_LABELS[kind] ?? kind}
+                </Link>{" "}
+                <span className="count">{count}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {facets.endorserKinds.length ? (
+        <section>
+          <h3>Endorsed by</h3>
+          <ul className="facet-list">
+            {facets.endorserKinds.map(({ kind, count }) => (
+              <li key={kind}>
+                <Link
+                  to={catalogueHref({ ...query, endorserKind: query.endorserKind === kind ? null : kind, page: 1 })}
+                  aria-current={query.endorserKind === kind ? "true" : undefined}
+                >
+                  {ENDORSER_KIND_LABELS[kind] ?? kind}
                 </Link>{" "}
                 <span className="count">{count}</span>
               </li>

@@ -4,6 +4,7 @@ import { OrganisationLogo, RolePill } from "~/components/organisations";
 import type { BadgeContent } from "~/services/badge-content";
 import { badgeAccess, listBadgesForUser } from "~/services/badges.server";
 import { pendingCoauthorInvitationsForUser } from "~/services/coauthoring.server";
+import { pendingEndorsementsForUser } from "~/services/endorsement-queries.server";
 import { listOrganisationsForUser } from "~/services/organisations.server";
 import { roleAtLeast } from "~/services/roles.server";
 import { requireUser } from "~/utils/http.server";
@@ -34,11 +35,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     stewardName: i.stewardName,
     organisationName: i.organisationName,
   }));
+  // Endorsements of badges the user's organisations steward, waiting for an admin's decision.
+  const pending = pendingEndorsementsForUser(db, user.id);
+  const endorsementsToDecide = {
+    total: pending.total,
+    items: pending.items.map((e) => ({ id: e.endorsementId, badgeId: e.badge.id, badgeName: e.badge.name, endorserName: e.endorser.name })),
+  };
   return {
     displayName: user.displayName,
     organisations,
     badges,
     invitations,
+    endorsementsToDecide,
     canStartBadge: organisations.some((o) => roleAtLeast(o.role, "editor")),
   };
 }
@@ -46,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function Dashboard() {
-  const { displayName, organisations, badges, canStartBadge, invitations } = useLoaderData<typeof loader>();
+  const { displayName, organisations, badges, canStartBadge, invitations, endorsementsToDecide } = useLoaderData<typeof loader>();
   return (
     <section className="stack">
       <h1>Welcome, {displayName}</h1>
@@ -65,6 +73,22 @@ export default function Dashboard() {
           <p>
             <Link to="/coauthor-invitations">Answer invitations</Link>
           </p>
+        </section>
+      ) : null}
+      {endorsementsToDecide.total ? (
+        <section className="notice warn" aria-labelledby="endorsements-waiting-heading">
+          <h2 id="endorsements-waiting-heading" className="small-heading">
+            {endorsementsToDecide.total === 1
+              ? "An endorsement waits for your decision"
+              : `${endorsementsToDecide.total} endorsements wait for your decision`}
+          </h2>
+          <ul>
+            {endorsementsToDecide.items.map((e) => (
+              <li key={e.id}>
+                {e.endorserName} endorses <Link to={`/badges/${e.badgeId}#endorsements`}>{e.badgeName}</Link>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
       <div className="two-col">

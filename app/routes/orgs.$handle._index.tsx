@@ -3,6 +3,8 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BadgeImage, organisationParam } from "~/components/catalogue";
 import { KIND_LABELS, OrganisationLogo, RolePill } from "~/components/organisations";
 import { catalogueHref } from "~/utils/catalogue-url";
+import { OrganisationEndorsements } from "~/components/organisation-endorsements";
+import { organisationEndorsements } from "~/services/endorsement-queries.server";
 import { organisationProfile } from "~/services/organisations.server";
 import { roleAtLeast } from "~/services/roles.server";
 import { handle, optionalUser } from "~/utils/http.server";
@@ -26,12 +28,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       badges: profile.badges,
       sharedBadges: profile.sharedBadges,
       follows: profile.follows,
+      endorsements: endorsementsOf(context.services.db, o.id, o.handle, o.name),
     };
   });
 }
 
+function endorsementsOf(db: Parameters<typeof organisationEndorsements>[0], id: string, handle: string, name: string) {
+  const found = organisationEndorsements(db, id);
+  const row = (r: (typeof found.endorses)[number]) => ({
+    ...r,
+    endorser: { handle: r.endorser.handle, host: r.endorser.host, name: r.endorser.name, kind: r.endorser.kind, uri: r.endorser.uri },
+    issuedAt: r.issuedAt.toISOString(),
+  });
+  return { ...found, handle, name, endorses: found.endorses.map(row), endorsedBy: found.endorsedBy.map(row) };
+}
+
 export default function OrganisationPage() {
-  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges, sharedBadges, follows } = useLoaderData<typeof loader>();
+  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges, sharedBadges, follows, endorsements } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const drafts = badges.filter((b) => b.status === "draft");
   const published = badges.filter((b) => b.status !== "draft");
@@ -94,7 +108,7 @@ export default function OrganisationPage() {
         </nav>
       ) : null}
 
-      {/* The badges this organisation stewards. Endorsements and pathways will join this page in later issues. */}
+      {/* The badges this organisation stewards. Pathways will join this page in a later issue. */}
       <section aria-labelledby="stewarded-heading" className="org-badges">
         <h2 id="stewarded-heading">Badges stewarded by {org.name}</h2>
         {published.length ? (
@@ -134,6 +148,7 @@ export default function OrganisationPage() {
           </ul>
         </section>
       ) : null}
+      <OrganisationEndorsements data={endorsements} />
     </article>
   );
 }

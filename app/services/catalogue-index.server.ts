@@ -1,14 +1,16 @@
 // Keeps the catalogue's read model in step with each badge's latest published version:
 // the narrow `catalogue_entries` row (what a result card shows), the `badge_search` FTS5
 // row (same rowid as the entry) and `badge_tags`. Called inside the transaction that
-// publishes (or deprecates); a badge that is a draft, or has no version, is removed.
-import { and, eq, inArray, sql } from "drizzle-orm";
+// publishes (or deprecates); a badge that is a draft, or has no version, is removed. The
+// kinds of its accepted endorsers are kept on the entry too (indexEndorsements).
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import {
   badges,
   badgeTags,
   catalogueEntries,
   coauthors,
+  endorsements,
   ORGANISATION_KINDS,
   organisations,
   versions,
@@ -23,6 +25,30 @@ export function kindBit(kind: OrganisationKind): number {
 
 function isRemote(tx: DatabaseLike, organisationId: string): boolean {
   return !!tx.select({ host: organisations.host }).from(organisations).where(eq(organisations.id, organisationId)).get()?.host;
+}
+
+/** The kind bits of organisations whose endorsements of the badge are accepted. */
+function endorserKindMask(tx: DatabaseLike, badgeId: string): number {
+  const kinds = tx
+    .selectDistinct({ kind: organisations.kind })
+    .from(endorsements)
+    .innerJoin(organisations, eq(organisations.id, endorsements.endorserOrganisationId))
+    .where(and(eq(endorsements.badgeId, badgeId), eq(endorsements.status, "accepted")))
+    .all();
+  return kinds.reduce((mask, k) => mask | kindBit(k.kind), 0);
+}
+
+/**
+ * Called in the transaction of every endorsement change: the catalogue's "endorsed by"
+ * filter and facet read the entry's mask. An unchanged mask is not written, so the
+ * catalogue's cached totals (keyed by its generation counter) stay valid.
+ */
+export function indexEndorsements(tx: DatabaseLike, badgeId: string): void {
+  const mask = endorserKindMask(tx, badgeId);
+  tx.update(catalogueEntries)
+    .set({ endorserKindMask: mask })
+    .where(and(eq(catalogueEntries.badgeId, badgeId), ne(catalogueEntries.endorserKindMask, mask)))
+    .run();
 }
 
 export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
@@ -66,6 +92,7 @@ export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
       tags: content.tags,
       achievementType: content.achievementType,
       kindMask: kinds.reduce((mask, k) => mask | kindBit(k.kind), 0),
+      endorserKindMask: endorserKindMask(tx, badgeId),
     })
     .returning({ id: catalogueEntries.id })
     .get();

@@ -16,6 +16,10 @@ export interface CatalogueQuery {
   organisation: string | null;
   // Whose badges: those stewarded on this instance ("here") or on others ("elsewhere").
   instance: CatalogueInstance | null;
+  // Badges endorsed (accepted endorsements) by an organisation (a handle, as above) or by
+  // any organisation of a kind.
+  endorser: string | null;
+  endorserKind: OrganisationKind | null;
   page: number;
   pageSize: number;
 }
@@ -29,6 +33,8 @@ export type CatalogueQueryInput = Partial<{
   kind: unknown;
   organisation: unknown;
   instance: unknown;
+  endorser: unknown;
+  endorserKind: unknown;
   page: unknown;
   pageSize: unknown;
 }>;
@@ -45,15 +51,22 @@ const int = (v: unknown, fallback: number, min: number, max: number): number => 
  * Normalises a search request. A catalogue is read by anyone with any URL, so nothing
  * here throws: unknown kinds are ignored, pages are clamped, text is trimmed and capped.
  */
+const kindOf = (v: unknown): OrganisationKind | null => {
+  const kind = text(v, 20).toLowerCase();
+  return (ORGANISATION_KINDS as readonly string[]).includes(kind) ? (kind as OrganisationKind) : null;
+};
+
 export function normaliseCatalogueQuery(input: CatalogueQueryInput = {}): CatalogueQuery {
   const kind = text(input.kind, 20).toLowerCase();
   const instance = text(input.instance, 20).toLowerCase();
   return {
     q: text(input.q, MAX_QUERY_LENGTH),
     tag: text(input.tag, 50).toLowerCase() || null,
-    kind: (ORGANISATION_KINDS as readonly string[]).includes(kind) ? (kind as OrganisationKind) : null,
+    kind: kindOf(input.kind),
     organisation: text(input.organisation, 300).toLowerCase() || null,
     instance: (CATALOGUE_INSTANCES as readonly string[]).includes(instance) ? (instance as CatalogueInstance) : null,
+    endorser: text(input.endorser, 300).toLowerCase() || null,
+    endorserKind: kindOf(input.endorserKind),
     page: int(input.page, 1, 1, MAX_PAGE),
     pageSize: int(input.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
   };
@@ -67,6 +80,8 @@ export function catalogueQueryFromParams(params: URLSearchParams): CatalogueQuer
     kind: params.get("kind") ?? undefined,
     organisation: params.get("organisation") ?? undefined,
     instance: params.get("instance") ?? undefined,
+    endorser: params.get("endorser") ?? undefined,
+    endorserKind: params.get("endorserKind") ?? undefined,
     page: params.get("page") ?? undefined,
   });
 }

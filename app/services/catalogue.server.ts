@@ -1,6 +1,6 @@
 // The public catalogue: published and deprecated badges, searched with SQLite FTS5
 // (bm25 ranking, name weighted most), filtered by tag, organisation kind and organisation,
-// with facets. Drafts never appear: everything is read from the catalogue's read model
+// and by who endorses the badges (an organisation, or any of a kind), with facets. Drafts never appear: everything is read from the catalogue's read model
 // (catalogue_entries, badge_search, badge_tags), which holds published badges only.
 //
 // A search is a fixed handful of indexed queries whatever the page size: the page of ids,
@@ -62,9 +62,13 @@ export interface CatalogueResult {
   pageCount: number;
   // The organisation filtered on, when it exists.
   organisation: OrganisationSummary | null;
+  // The endorsing organisation filtered on, when it exists.
+  endorser: OrganisationSummary | null;
   facets: {
     tags: { tag: string; count: number }[];
     kinds: { kind: OrganisationKind; count: number }[];
+    // Badges with an accepted endorsement by an organisation of each kind.
+    endorserKinds: { kind: OrganisationKind; count: number }[];
   };
 }
 
@@ -74,15 +78,21 @@ interface Filters {
   kind: OrganisationKind | null;
   organisationId: string | null;
   instance: CatalogueInstance | null;
+  endorserKind: OrganisationKind | null;
+  endorserId: string | null;
 }
 
-type Facet = "tag" | "kind" | null;
+type Facet = "tag" | "kind" | "endorserKind" | null;
 
 /** Conditions on the catalogue entry `e` for every filter but the text and `omit`. */
 function conditions(f: Filters, omit: Facet = null): SQL {
   const conds: SQL[] = [sql`1`];
   if (f.tag && omit !== "tag") conds.push(sql`e.badge_id IN (SELECT badge_id FROM badge_tags WHERE tag = ${f.tag})`);
   if (f.kind && omit !== "kind") conds.push(sql`(e.kind_mask & ${kindBit(f.kind)}) != 0`);
+  if (f.endorserKind && omit !== "endorserKind") conds.push(sql`(e.endorser_kind_mask & ${kindBit(f.endorserKind)}) != 0`);
+  if (f.endorserId)
+    conds.push(sql`e.badge_id IN (
+      SELECT badge_id FROM endorsements WHERE endorser_organisation_id = ${f.endorserId} AND status = 'accepted')`);
   if (f.organisationId)
     conds.push(sql`e.badge_id IN (
       SELECT id FROM badges WHERE steward_organisation_id = ${f.organisationId}
@@ -107,7 +117,7 @@ function matching(f: Filters, omit: Facet = null, join: SQL = sql``): SQL {
   return sql`catalogue_entries e ${join} WHERE ${conditions(f, omit)}`;
 }
 
-const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId || f.instance);
+const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId || f.instance || f.endorserKind || f.endorserId);
 
 /** Entry ids of one page, best first (newest first without words). */
 function pageOfIds(db: DatabaseLike, f: Filters, limit: number, offset: number): number[] {
@@ -191,17 +201,24 @@ function tagFacet(db: DatabaseLike, f: Filters) {
     GROUP BY j.value ORDER BY count DESC, j.value LIMIT ${FACET_TAGS}`);
 }
 
-/** Badges per organisation kind (the steward's or an accepted co-author's), in one pass. */
-function kindFacet(db: DatabaseLike, f: Filters) {
-  const sums = ORGANISATION_KINDS.map((k) => sql`coalesce(sum((e.kind_mask & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(k)}`);
-  const row = db.get<Record<OrganisationKind, number>>(sql`SELECT ${sql.join(sums, sql`, `)} FROM ${matching(f, "kind")}`);
+/**
+ * Badges per organisation kind, in one pass: of the steward or an accepted co-author
+ * (`kind_mask`), or of an organisation whose endorsement is accepted (`endorser_kind_mask`).
+ */
+function kindFacet(db: DatabaseLike, f: Filters, facet: "kind" | "endorserKind" = "kind") {
+  const column = sql.raw(facet === "kind" ? "e.kind_mask" : "e.endorser_kind_mask");
+  const sums = ORGANISATION_KINDS.map((k) => sql`coalesce(sum((${column} & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(k)}`);
+  const row = db.get<Record<OrganisationKind, number>>(sql`SELECT ${sql.join(sums, sql`, `)} FROM ${matching(f, facet)}`);
   return ORGANISATION_KINDS.map((kind) => ({ kind, count: row?.[kind] ?? 0 }))
     .filter((k) => k.count > 0)
     .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }
 
 function totals(db: DatabaseLike, f: Filters) {
-  return { total: countMatches(db, f), facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f) } };
+  return {
+    total: countMatches(db, f),
+    facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f), endorserKinds: kindFacet(db, f, "endorserKind") },
+  };
 }
 
 // The unfiltered catalogue's count and facets are the same for every visitor and cost most
@@ -214,7 +231,7 @@ function wholeCatalogueTotals(db: DatabaseLike) {
   const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
   const cached = wholeCatalogue.get(db);
   if (cached && cached.generation === generation) return cached.value;
-  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null });
+  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null, endorserKind: null, endorserId: null });
   wholeCatalogue.set(db, { generation, value });
   return value;
 }
@@ -237,6 +254,7 @@ function findOrganisation(db: DatabaseLike, handle: string): OrganisationSummary
 export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | CatalogueQuery = {}): CatalogueResult {
   const query = normaliseCatalogueQuery(input);
   const organisation = query.organisation ? findOrganisation(db, query.organisation) : null;
+  const endorser = query.endorser ? findOrganisation(db, query.endorser) : null;
   const match = query.q ? toFtsQuery(query.q) : null;
   const empty: CatalogueResult = {
     query,
@@ -244,13 +262,22 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
     total: 0,
     pageCount: 0,
     organisation,
-    facets: { tags: [], kinds: [] },
+    endorser,
+    facets: { tags: [], kinds: [], endorserKinds: [] },
   };
   // Words with nothing searchable in them (only punctuation or symbols) match nothing;
   // so does an organisation that does not exist.
-  if ((query.q && !match) || (query.organisation && !organisation)) return empty;
+  if ((query.q && !match) || (query.organisation && !organisation) || (query.endorser && !endorser)) return empty;
 
-  const f: Filters = { match, tag: query.tag, kind: query.kind, organisationId: organisation?.id ?? null, instance: query.instance };
+  const f: Filters = {
+    match,
+    instance: query.instance,
+    tag: query.tag,
+    kind: query.kind,
+    organisationId: organisation?.id ?? null,
+    endorserKind: query.endorserKind,
+    endorserId: endorser?.id ?? null,
+  };
   const ids = pageOfIds(db, f, query.pageSize, (query.page - 1) * query.pageSize);
   const { total, facets } = hasFilters(f) ? totals(db, f) : wholeCatalogueTotals(db);
   const result: CatalogueResult = { ...empty, total, pageCount: Math.ceil(total / query.pageSize), facets };

@@ -22,8 +22,13 @@ export interface CommentAddedEvent {
 export interface BadgeEvents {
   revisionSaved(badgeId: string, event: RevisionSavedEvent): void;
   commentAdded(badgeId: string, event: CommentAddedEvent): void;
-  // Approvals, co-authors, publication or deprecation changed: open pages reload their data.
-  badgeChanged(badgeId: string, what: "approvals" | "coauthors" | "published" | "deprecated" | "withdrawn"): void;
+  // Approvals, co-authors, publication, deprecation or endorsements (one arrived, was
+  // renewed, decided or withdrawn, or the steward's endorsement setting) changed: open
+  // pages reload their data.
+  badgeChanged(
+    badgeId: string,
+    what: "approvals" | "coauthors" | "published" | "deprecated" | "withdrawn" | "endorsements",
+  ): void;
 }
 
 export const noBadgeEvents: BadgeEvents = {

@@ -6,6 +6,16 @@ import type { DatabaseLike } from "../../db/client";
 
 export type BadgeChange = "published" | "deprecated" | "withdrawn";
 
+/** A Data Integrity proof (eddsa-jcs-2022) as federation/proof.ts makes it. */
+export interface ActorProof {
+  type: "DataIntegrityProof";
+  cryptosuite: string;
+  verificationMethod: string;
+  proofPurpose: "assertionMethod";
+  created: string;
+  proofValue: string;
+}
+
 export interface FederationOutbox {
   /** Called inside the transaction that published, deprecated or withdrew a local badge. */
   badgeChanged(tx: DatabaseLike, badgeId: string, change: BadgeChange): void;
@@ -16,6 +26,12 @@ export interface FederationOutbox {
   badgeShared(tx: DatabaseLike, organisationId: string, badgeId: string): string;
   /** Called inside the transaction that removes that share; `announceUri` is the Announce taken back. */
   shareWithdrawn(tx: DatabaseLike, organisationId: string, badgeId: string, announceUri: string): void;
+  /**
+   * `document` with a Data Integrity proof made with the Ed25519 key of the local actor
+   * `actorUri` (its `#ed25519-key`), so anyone can verify it from the actor's public key.
+   * The keys live with federation; services sign through here.
+   */
+  signAsActor<T extends Record<string, unknown>>(tx: DatabaseLike, actorUri: string, document: T): T & { proof: ActorProof };
 }
 
 /** What pages ask of federation that takes the network: following other instances. */

@@ -63,6 +63,7 @@ export interface Ob3Achievement {
   inLanguage?: string;
   version: string;
   creator: Ob3Profile;
+  endorsement?: Record<string, unknown>[];
   [extension: string]: unknown;
 }
 
@@ -74,6 +75,8 @@ export interface AchievementSource {
   latest: { number: number; uri: string; contentHash: string; content: BadgeContent };
   steward: OrganisationProfile;
   coAuthors: OrganisationProfile[];
+  // Signed EndorsementCredentials of the badge's accepted endorsements.
+  endorsements?: Record<string, unknown>[];
 }
 
 const isHttpUrl = (u: string | null | undefined): u is string => !!u && /^https?:\/\//i.test(u);
@@ -139,6 +142,7 @@ export function toAchievement(badge: AchievementSource, options: { publicUrl: st
     ...(language ? { inLanguage: language } : {}),
     version: String(badge.latest.number),
     creator: toProfile(badge.steward, options.publicUrl),
+    ...(badge.endorsements?.length ? { endorsement: badge.endorsements } : {}),
     ...(badge.coAuthors.length
       ? { [EXTENSION.coAuthors]: badge.coAuthors.map((o) => toProfile(o, options.publicUrl)) }
       : {}),

@@ -5,6 +5,8 @@ export interface CatalogueLinkParams {
   kind?: string | null;
   organisation?: string | null;
   instance?: string | null;
+  endorser?: string | null;
+  endorserKind?: string | null;
   page?: number | null;
 }
 
@@ -16,6 +18,8 @@ export function catalogueHref(params: CatalogueLinkParams): string {
   if (params.kind) search.set("kind", params.kind);
   if (params.organisation) search.set("organisation", params.organisation);
   if (params.instance) search.set("instance", params.instance);
+  if (params.endorser) search.set("endorser", params.endorser);
+  if (params.endorserKind) search.set("endorserKind", params.endorserKind);
   if (params.page && params.page > 1) search.set("page", String(params.page));
   const s = search.toString();
   return s ? `/badges?${s}` : "/badges";
