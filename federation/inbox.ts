@@ -6,9 +6,10 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
-import { badges, follows, inboxActivities, organisations, versions, type Follow } from "../db/schema";
+import { badges, follows, inboxActivities, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
+import { findLocalOrganisationByUri } from "../app/services/organisations.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
@@ -225,11 +226,6 @@ function record(db: Db, activity: Activity, actorUri: string, status: "rejected"
     .run();
 }
 
-function localOrganisation(db: DatabaseLike, uri: string | null) {
-  if (!uri) return undefined;
-  const org = db.select().from(organisations).where(eq(organisations.uri, uri)).get();
-  return org && !org.host ? org : undefined;
-}
 
 const followsActor = (db: DatabaseLike, actorUri: string) =>
   !!db.select({ f: follows.followerUri }).from(follows).where(eq(follows.followingUri, actorUri)).all().length;
@@ -237,7 +233,8 @@ const followsActor = (db: DatabaseLike, actorUri: string) =>
 async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
   switch (type) {
     case "Follow": {
-      const target = localOrganisation(deps.db, idOf(activity.object));
+      const targetUri = idOf(activity.object);
+      const target = targetUri ? findLocalOrganisationByUri(deps.db, targetUri) : undefined;
       if (!target) throw new Refused(404, "There is no such organisation here to follow.");
       await deps.actors.get(actorUri); // we need its inbox to answer
       return {

@@ -18,7 +18,6 @@ import {
   badges,
   endorsements,
   LIVE_ENDORSEMENT_STATUSES,
-  organisations,
   versions,
   type Endorsement,
   type EndorsementStatus,
@@ -30,6 +29,7 @@ import { indexEndorsements } from "./catalogue-index.server";
 import type { ServiceContext } from "./context.server";
 import { toEndorsementCredential } from "./endorsement-credential.server";
 import { StatementSchema } from "./endorsement-statement";
+import { getLocalOrganisationById } from "./organisations.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { roleAtLeast, roleIn } from "./roles.server";
 
@@ -62,9 +62,8 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 
 /** A local organisation in which the user is an admin (or owner). */
 function requireEndorserAdmin(tx: DatabaseLike, userId: string, organisationId: string, doing: string): Organisation {
-  const org = tx.select().from(organisations).where(eq(organisations.id, organisationId)).get();
   // Organisations of other instances act from their own instance, never from here.
-  if (!org || org.host !== null) throw new NotFoundError("That organisation");
+  const org = getLocalOrganisationById(tx, organisationId);
   if (!roleAtLeast(roleIn(tx, org.id, userId), "admin")) {
     throw new ForbiddenError(`Only admins of ${org.name} can ${doing} on its behalf.`);
   }

@@ -6,12 +6,8 @@ import { and, count, desc, eq } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import { follows, organisations, remoteActors, type Follow, type Organisation } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
+import { findLocalOrganisationByUri, getLocalOrganisationById } from "./organisations.server";
 import { requireRole } from "./roles.server";
-
-function localOrganisationByUri(db: DatabaseLike, uri: string): Organisation | undefined {
-  const org = db.select().from(organisations).where(eq(organisations.uri, uri)).get();
-  return org && !org.host ? org : undefined;
-}
 
 /**
  * A remote actor asked to follow one of our organisations. Recorded as accepted; a repeated
@@ -19,7 +15,7 @@ function localOrganisationByUri(db: DatabaseLike, uri: string): Organisation | u
  * Undo that names the newest one still matches.
  */
 export function recordIncomingFollow(db: DatabaseLike, input: { followerUri: string; followingUri: string; activityUri: string }): Follow {
-  if (!localOrganisationByUri(db, input.followingUri)) throw new NotFoundError("That organisation");
+  if (!findLocalOrganisationByUri(db, input.followingUri)) throw new NotFoundError("That organisation");
   return db.transaction((tx) => {
     tx.delete(follows).where(eq(follows.activityUri, input.activityUri)).run();
     tx.insert(follows)
@@ -45,9 +41,8 @@ export function requestFollow(
   userId: string,
   input: { organisationId: string; followingUri: string; activityUri: string },
 ): Follow {
-  requireRole(db, input.organisationId, userId, "admin");
-  const follower = db.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
-  if (!follower || follower.host) throw new NotFoundError("That organisation");
+  const follower = getLocalOrganisationById(db, input.organisationId);
+  requireRole(db, follower.id, userId, "admin");
   const target = db.select().from(organisations).where(eq(organisations.uri, input.followingUri)).get();
   if (!target) throw new NotFoundError("The organisation to follow");
   if (!target.host) throw new ConflictError("That organisation is on this instance; its badges are already here.");
@@ -82,7 +77,7 @@ export function answerFollow(
       : undefined;
   if (!follow) return null;
   if (follow.followingUri !== actorUri) throw new ForbiddenError("Only the followed organisation answers a follow.");
-  if (!localOrganisationByUri(db, follow.followerUri)) return null;
+  if (!findLocalOrganisationByUri(db, follow.followerUri)) return null;
   db.update(follows)
     .set({ status: answer, acceptedAt: answer === "accepted" ? new Date() : null })
     .where(and(eq(follows.followerUri, follow.followerUri), eq(follows.followingUri, follow.followingUri)))
@@ -92,9 +87,8 @@ export function answerFollow(
 
 /** An admin stops following: the row goes; the caller federates the Undo. */
 export function stopFollowing(db: DatabaseLike, userId: string, input: { organisationId: string; followingUri: string }): Follow {
-  requireRole(db, input.organisationId, userId, "admin");
-  const follower = db.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
-  if (!follower || follower.host) throw new NotFoundError("That organisation");
+  const follower = getLocalOrganisationById(db, input.organisationId);
+  requireRole(db, follower.id, userId, "admin");
   const follow = getFollow(db, follower.uri, input.followingUri);
   if (!follow) throw new NotFoundError("That follow");
   db.delete(follows).where(and(eq(follows.followerUri, follower.uri), eq(follows.followingUri, input.followingUri))).run();

@@ -183,6 +183,15 @@ export function getLocalOrganisationById(db: DatabaseLike, id: string): Organisa
   return org;
 }
 
+/** The organisation of this instance with that actor URI, if there is one. */
+export function findLocalOrganisationByUri(db: DatabaseLike, uri: string): Organisation | undefined {
+  return db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.uri, uri), isNull(organisations.host)))
+    .get();
+}
+
 export function getLocalOrganisation(db: DatabaseLike, handle: string): Organisation {
   const org = db
     .select()

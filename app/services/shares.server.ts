@@ -6,11 +6,12 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DatabaseLike } from "../../db/client";
-import { badgeShares, badges, coauthors, memberships, organisations, versions, type Organisation } from "../../db/schema";
+import { badgeShares, badges, coauthors, memberships, organisations, versions } from "../../db/schema";
 import type { BadgeContent } from "./badge-content";
 import type { OrganisationSummary } from "./catalogue-authors.server";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
+import { getLocalOrganisationById } from "./organisations.server";
 import { requireRole } from "./roles.server";
 
 export const ShareSchema = z.object({
@@ -24,15 +25,6 @@ function parseShare(input: unknown) {
   return parsed.data;
 }
 
-function localOrganisation(db: DatabaseLike, organisationId: string): Organisation {
-  const org = db
-    .select()
-    .from(organisations)
-    .where(and(eq(organisations.id, organisationId), isNull(organisations.host)))
-    .get();
-  if (!org) throw new NotFoundError("That organisation");
-  return org;
-}
 
 /** Steward and accepted co-authors. */
 function authorIds(db: DatabaseLike, badgeId: string, stewardId: string): Set<string> {
@@ -59,7 +51,7 @@ function getShare(db: DatabaseLike, organisationId: string, badgeId: string) {
 export function shareBadge(ctx: ServiceContext, userId: string, badgeId: string, input: ShareInput): { activityUri: string } {
   const { organisationId } = parseShare(input);
   return ctx.db.transaction((tx) => {
-    const org = localOrganisation(tx, organisationId);
+    const org = getLocalOrganisationById(tx, organisationId);
     requireRole(tx, org.id, userId, "admin");
     const badge = tx.select().from(badges).where(eq(badges.id, badgeId)).get();
     // A draft is not revealed to outsiders; withdrawn badges are gone.
@@ -79,7 +71,7 @@ export function shareBadge(ctx: ServiceContext, userId: string, badgeId: string,
 export function stopSharing(ctx: ServiceContext, userId: string, badgeId: string, input: ShareInput): void {
   const { organisationId } = parseShare(input);
   ctx.db.transaction((tx) => {
-    const org = localOrganisation(tx, organisationId);
+    const org = getLocalOrganisationById(tx, organisationId);
     requireRole(tx, org.id, userId, "admin");
     const share = getShare(tx, org.id, badgeId);
     if (!share) throw new NotFoundError("That share");
