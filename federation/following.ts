@@ -2,10 +2,10 @@
 // by any URL of theirs, ask to follow (a Follow queued with the pending follow, in one
 // transaction), stop following (Undo), and back-fill their published badges from their
 // outbox once they accept.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { follows, organisations, type Follow, type RemoteActor } from "../db/schema";
+import type { Follow, RemoteActor } from "../db/schema";
 import { ValidationError } from "../app/services/errors";
+import { getLocalOrganisationById } from "../app/services/organisations.server";
 import { recordBackfillProgress, requestFollow, stopFollowing } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import { followActivity, undoActivity } from "./activities";
@@ -81,8 +81,7 @@ async function webfinger(deps: FollowingDeps, user: string, host: string): Promi
 export async function followOrganisation(deps: FollowingDeps, userId: string, organisationId: string, input: string): Promise<Follow> {
   const target = await resolveOrganisation(deps, input);
   return deps.db.transaction((tx) => {
-    const follower = tx.select().from(organisations).where(eq(organisations.id, organisationId)).get();
-    const followerUri = follower?.uri ?? "";
+    const followerUri = getLocalOrganisationById(tx, organisationId).uri;
     const activity = followActivity(followerUri, target.uri, { id: newActivityUri(followerUri) });
     const follow = requestFollow(tx, userId, { organisationId, followingUri: target.uri, activityUri: activity.id });
     enqueueActivity(tx, { actorUri: followerUri, document: activity as never, public: false, inboxes: [target.inboxUrl] });
@@ -178,15 +177,4 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
   const done = total ?? items.length;
   recordBackfillProgress(deps.db, follow.followerUri, follow.followingUri, done, done);
   return { applied, total: done };
-}
-
-/** Follows of ours still waiting for their back-fill (after a restart, say). */
-export function followsAwaitingBackfill(db: Db): Follow[] {
-  return db
-    .select()
-    .from(follows)
-    .where(and(eq(follows.status, "accepted")))
-    .all()
-    .filter((f) => f.backfillTotal === null || f.backfillDone < f.backfillTotal)
-    .filter((f) => db.select({ host: organisations.host }).from(organisations).where(eq(organisations.uri, f.followerUri)).get()?.host === null);
 }

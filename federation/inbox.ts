@@ -219,16 +219,18 @@ function transientFetchFailure(e: FetchError): boolean {
 
 /** Keeps the latest refusal for the operator to read; never overwrites an applied activity. */
 function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
-  const row = { uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() };
-  db.insert(inboxActivities)
-    .values(row)
-    .onConflictDoUpdate({ target: inboxActivities.uri, set: row, setWhere: eq(inboxActivities.status, "rejected") })
-    .run();
+  statements(db).record.run({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() });
 }
 
 
+/** Someone here follows the actor, or has asked to (a Create may overtake the Accept). */
 const followsActor = (db: DatabaseLike, actorUri: string) =>
-  !!db.select({ f: follows.followerUri }).from(follows).where(eq(follows.followingUri, actorUri)).all().length;
+  !!db
+    .select({ f: follows.followerUri })
+    .from(follows)
+    .where(and(eq(follows.followingUri, actorUri), ne(follows.status, "rejected")))
+    .limit(1)
+    .get();
 
 async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
   switch (type) {

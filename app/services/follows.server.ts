@@ -2,7 +2,7 @@
 // follows a remote one (its admins ask; the remote answers Accept or Reject); remote actors
 // (organisations of other instances, Mastodon users) follow ours and are accepted at once,
 // since everything an organisation publishes is public anyway.
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import { follows, organisations, remoteActors, type Follow, type Organisation } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
@@ -149,4 +149,21 @@ export function followCounts(db: DatabaseLike, organisationUri: string): { follo
     return db.select({ n: count() }).from(follows).where(and(side, eq(follows.status, "accepted"))).get()?.n ?? 0;
   };
   return { followers: n("followers"), following: n("following") };
+}
+
+/** Accepted follows by our organisations whose back-fill never finished (a restart, say). */
+export function followsAwaitingBackfill(db: DatabaseLike): Follow[] {
+  return db
+    .select({ follow: follows })
+    .from(follows)
+    .innerJoin(organisations, eq(organisations.uri, follows.followerUri))
+    .where(
+      and(
+        eq(follows.status, "accepted"),
+        isNull(organisations.host),
+        or(isNull(follows.backfillTotal), lt(follows.backfillDone, follows.backfillTotal)),
+      ),
+    )
+    .all()
+    .map((r) => r.follow);
 }

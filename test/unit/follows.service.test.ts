@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   answerFollow,
+  followsAwaitingBackfill,
   getFollow,
+  recordBackfillProgress,
   listFollowers,
   listFollowing,
   recordIncomingFollow,
@@ -58,5 +60,17 @@ describe("follows", () => {
 
   it("ignores an answer to a Follow it never sent", () => {
     expect(answerFollow(ctx.db, REMOTE, "accepted", { activityUri: "https://peer.example/never" })).toBeNull();
+  });
+
+  it("lists only our accepted follows whose back-fill has not finished", () => {
+    recordIncomingFollow(ctx.db, { followerUri: MASTODON_USER, followingUri: ours.org.uri, activityUri: "https://social.example/f/9" });
+    const pending = requestFollow(ctx.db, ours.admin.id, { organisationId: ours.org.id, followingUri: REMOTE, activityUri: "a:9" });
+    expect(followsAwaitingBackfill(ctx.db)).toEqual([]); // a remote follower of ours, and one not yet accepted
+    answerFollow(ctx.db, REMOTE, "accepted", { activityUri: pending.activityUri });
+    expect(followsAwaitingBackfill(ctx.db).map((f) => f.followingUri)).toEqual([REMOTE]);
+    recordBackfillProgress(ctx.db, ours.org.uri, REMOTE, 3, 5);
+    expect(followsAwaitingBackfill(ctx.db)).toHaveLength(1);
+    recordBackfillProgress(ctx.db, ours.org.uri, REMOTE, 5, 5);
+    expect(followsAwaitingBackfill(ctx.db)).toEqual([]);
   });
 });
