@@ -4,7 +4,7 @@
 // verifies when forwarded, and queues it for the followers of the steward and of its
 // co-authors of this instance, inside the transaction that made the change. Shares work
 // the same way: an organisation's Announce of another's badge, and its Undo.
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { DatabaseLike } from "../db/client";
 import { badges, coauthors, organisations, outboxActivities, remoteActors } from "../db/schema";
 import type { BadgeChange, FederationOutbox } from "../app/services/federation-outbox";
@@ -27,9 +27,8 @@ function audienceInboxes(tx: DatabaseLike, badgeId: string, stewardUri: string):
     .select({ uri: organisations.uri })
     .from(coauthors)
     .innerJoin(organisations, eq(organisations.id, coauthors.organisationId))
-    .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.status, "accepted")))
-    .all()
-    .filter((o) => o.uri.startsWith("http"));
+    .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.status, "accepted"), isNull(organisations.host)))
+    .all();
   return [...new Set([stewardUri, ...localCoauthors.map((o) => o.uri)].flatMap((uri) => followerInboxes(tx, uri)))];
 }
 
@@ -40,21 +39,14 @@ export function federationOutbox(publicUrl: string): FederationOutbox {
     },
     badgeChanged(tx: DatabaseLike, badgeId: string, change: BadgeChange) {
       const result = publicBadgeVersion(tx, badgeId);
-      if (result.state === "withdrawn") {
-        const stewardUri = stewardOf(tx, badgeId);
-        const activity = deleteActivity(stewardUri, toBadgeTombstone(result.badgeUri, result.withdrawnAt, { embedded: true }));
-        enqueueActivity(tx, {
-          actorUri: stewardUri,
-          document: withActorProof(tx, stewardUri, activity as unknown as JsonObject) as never,
-          public: true,
-          inboxes: audienceInboxes(tx, badgeId, stewardUri),
-        });
-        return;
-      }
-      const stewardUri = result.badge.version.stewardUri;
-      const object = toBadgeObject(result.badge, { publicUrl, as: "badge", embedded: true });
-      const isFirst = change === "published" && result.badge.version.number === 1;
-      const activity = isFirst ? createActivity(stewardUri, object) : updateActivity(stewardUri, object);
+      const stewardUri = stewardOf(tx, badgeId);
+      const activity =
+        result.state === "withdrawn"
+          ? deleteActivity(stewardUri, toBadgeTombstone(result.badgeUri, result.withdrawnAt, { embedded: true }))
+          : (change === "published" && result.badge.version.number === 1 ? createActivity : updateActivity)(
+              stewardUri,
+              toBadgeObject(result.badge, { publicUrl, as: "badge", embedded: true }),
+            );
       enqueueActivity(tx, {
         actorUri: stewardUri,
         document: withActorProof(tx, stewardUri, activity as unknown as JsonObject) as never,
