@@ -17,31 +17,14 @@ import { imageUrl } from "../app/services/open-badges.server";
 import { computeVersionHash } from "../app/services/versions.server";
 import { renderMarkdown } from "../app/utils/markdown.server";
 import { escapeHtml } from "./html";
+import type { PublicBadgeVersion } from "../app/services/public-versions.server";
 import { achievementUrl, tagHref } from "./uris";
 import { BADGE_CONTEXT, PUBLIC_COLLECTION } from "./vocabulary";
 
 export const BADGE_OBJECT_TYPE = "Note";
 
-/** What a badge version object is made from (app/services/public-versions.server.ts gives it). */
-export interface BadgeObjectSource {
-  // The badge's URI: the id of the object that Create and Update carry.
-  uri: string;
-  approvalPolicy: ApprovalPolicy;
-  status: "published" | "deprecated";
-  deprecatedAt: Date | null;
-  successorUri: string | null;
-  firstPublishedAt: Date;
-  version: {
-    number: number;
-    uri: string;
-    content: BadgeContent;
-    stewardUri: string;
-    coauthorUris: string[];
-    contentHash: string;
-    publishedAt: Date;
-  };
-  imageContentType: string | null;
-}
+/** What a badge version object is made from: what public-versions.server.ts gives. */
+export type BadgeObjectSource = Omit<PublicBadgeVersion, "id" | "latestNumber">;
 
 export interface AsLink {
   type: "Link";
