@@ -248,60 +248,52 @@ function Facets({ data }: { data: Data }) {
       <h2 id="facets-heading" className="visually-hidden">
         Refine
       </h2>
-      {facets.kinds.length ? (
-        <section>
-          <h3>Organisation kind</h3>
-          <ul className="facet-list">
-            {facets.kinds.map(({ kind, count }) => (
-              <li key={kind}>
-                <Link
-                  to={catalogueHref({ ...query, kind: query.kind === kind ? null : kind, page: 1 })}
-                  aria-current={query.kind === kind ? "true" : undefined}
-                >
-                  {KIND_LABELS[kind] ?? kind}
-                </Link>{" "}
-                <span className="count">{count}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {facets.endorserKinds.length ? (
-        <section>
-          <h3>Endorsed by</h3>
-          <ul className="facet-list">
-            {facets.endorserKinds.map(({ kind, count }) => (
-              <li key={kind}>
-                <Link
-                  to={catalogueHref({ ...query, endorserKind: query.endorserKind === kind ? null : kind, page: 1 })}
-                  aria-current={query.endorserKind === kind ? "true" : undefined}
-                >
-                  {ENDORSER_KIND_LABELS[kind] ?? kind}
-                </Link>{" "}
-                <span className="count">{count}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {facets.tags.length ? (
-        <section>
-          <h3>Tags</h3>
-          <ul className="facet-list">
-            {facets.tags.map(({ tag, count }) => (
-              <li key={tag}>
-                <Link
-                  to={catalogueHref({ ...query, tag: query.tag === tag ? null : tag, page: 1 })}
-                  aria-current={query.tag === tag ? "true" : undefined}
-                >
-                  {tag}
-                </Link>{" "}
-                <span className="count">{count}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <FacetSection
+        title="Organisation kind"
+        query={query}
+        param="kind"
+        items={facets.kinds.map(({ kind, count }) => ({ value: kind, label: KIND_LABELS[kind] ?? kind, count }))}
+      />
+      <FacetSection
+        title="Endorsed by"
+        query={query}
+        param="endorserKind"
+        items={facets.endorserKinds.map(({ kind, count }) => ({ value: kind, label: ENDORSER_KIND_LABELS[kind] ?? kind, count }))}
+      />
+      <FacetSection title="Tags" query={query} param="tag" items={facets.tags.map(({ tag, count }) => ({ value: tag, label: tag, count }))} />
     </aside>
+  );
+}
+
+/** One facet: each value links to the catalogue filtered on it, or unfiltered when it is the current one. */
+function FacetSection({
+  title,
+  query,
+  param,
+  items,
+}: {
+  title: string;
+  query: Data["query"];
+  param: "kind" | "endorserKind" | "tag";
+  items: { value: string; label: string; count: number }[];
+}) {
+  if (!items.length) return null;
+  return (
+    <section>
+      <h3>{title}</h3>
+      <ul className="facet-list">
+        {items.map(({ value, label, count }) => (
+          <li key={value}>
+            <Link
+              to={catalogueHref({ ...query, [param]: query[param] === value ? null : value, page: 1 })}
+              aria-current={query[param] === value ? "true" : undefined}
+            >
+              {label}
+            </Link>{" "}
+            <span className="count">{count}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
