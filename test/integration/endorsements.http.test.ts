@@ -4,16 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBadge } from "../../app/services/badges.server";
 import type { ServiceContext } from "../../app/services/context.server";
-import { noBadgeEvents } from "../../app/services/events";
 import { createOrganisation } from "../../app/services/organisations.server";
-import { federationOutbox } from "../../federation/publisher";
 import type { Organisation } from "../../db/schema";
 import { addMember } from "../support/factories";
 import { approveAndPublish } from "../support/federation";
 import { LiveClient, signedUp, waitFor } from "../support/live-client";
 import { endorsementCredentialErrors } from "../support/ob3";
 import { makeCoauthoredBadge, type Team } from "../support/publishing";
-import { HttpSession, startTestServer, type TestServer } from "../support/server";
+import { HttpSession, startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 type Person = Awaited<ReturnType<typeof signedUp>>;
 
@@ -39,8 +37,7 @@ describe("endorsements over HTTP", () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const publicUrl = `http://localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    ctx = serviceContextOf(server);
     ada = await signedUp(server.url, server.db, "ada@example.org", "Ada");
     bo = await signedUp(server.url, server.db, "bo@example.org", "Bo");
     cy = await signedUp(server.url, server.db, "cy@example.org", "Cy");

@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { badges, follows, inboxActivities } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
-import { noBadgeEvents } from "../../app/services/events";
-import { federationOutbox } from "../../federation/publisher";
 import { signRequest } from "../../federation/http-signatures";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { sendJson, startLoopbackServer, waitFor, type LoopbackServer } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 interface FakeActor {
   uri: string;
@@ -39,8 +37,7 @@ describe("the inbox", () => {
 
   beforeAll(async () => {
     server = await startTestServer(undefined, "0", { federation: { delivery: { retry: { scheduleMs: [100, 200], jitter: 0 } } } });
-    const publicUrl = `http://localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    ctx = serviceContextOf(server);
     ours = makeLocalTeam(ctx, { handle: "changemakers", name: "Changemakers" });
     peer = await startLoopbackServer((req, res) => {
       const path = new URL(req.url, peer.origin).pathname;

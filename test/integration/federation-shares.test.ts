@@ -7,14 +7,12 @@ import { badges, deliveries, follows, inboxActivities, outboxActivities } from "
 import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
 import { searchCatalogue } from "../../app/services/catalogue.server";
-import { noBadgeEvents } from "../../app/services/events";
 import { badgeSharers, shareBadge } from "../../app/services/shares.server";
-import { federationOutbox } from "../../federation/publisher";
 import { addMember } from "../support/factories";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { waitFor } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
-import { HttpSession, startTestServer, type TestServer } from "../support/server";
+import { HttpSession, startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 const FAST = { retry: { scheduleMs: [100, 200, 400], jitter: 0 } };
 
@@ -31,11 +29,9 @@ describe("sharing badges between two instances", () => {
   beforeAll(async () => {
     a = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
     b = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
-    const urlA = `http://localhost:${a.port}`;
-    const urlB = `http://localhost:${b.port}`;
     hostA = `localhost:${a.port}`;
-    ctxA = { db: a.db, publicUrl: urlA, events: noBadgeEvents, federation: federationOutbox(urlA) };
-    ctxB = { db: b.db, publicUrl: urlB, events: noBadgeEvents, federation: federationOutbox(urlB) };
+    ctxA = serviceContextOf(a);
+    ctxB = serviceContextOf(b);
     riverside = makeLocalTeam(ctxA, { handle: "riverside", name: "Riverside School", kind: "school" });
     gardeners = makeLocalTeam(ctxA, { handle: "gardeners", name: "Community Gardeners", kind: "community" });
     changemakers = makeLocalTeam(ctxB, { handle: "changemakers", name: "Changemakers Network" });

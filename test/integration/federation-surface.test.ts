@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { badges, follows, outboxActivities } from "../../db/schema";
 import { createBadge } from "../../app/services/badges.server";
-import { noBadgeEvents } from "../../app/services/events";
 import type { ServiceContext } from "../../app/services/context.server";
 import { computeVersionHash, deprecateBadge } from "../../app/services/publishing.server";
 import { publicBadgeVersion } from "../../app/services/public-versions.server";
@@ -16,8 +15,7 @@ import { signRequest } from "../../federation/http-signatures";
 import { actorKeysFor, ed25519PublicKeyFromMultikey, rsaKeyId, rsaPrivateKey } from "../../federation/keys";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { editDraft, makeCoauthoredBadge, type Team } from "../support/publishing";
-import { startTestServer, type TestServer } from "../support/server";
-import { federationOutbox } from "../../federation/publisher";
+import { startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 const AS = "application/activity+json";
 const LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"';
@@ -40,7 +38,7 @@ describe("federation surface over HTTP", () => {
     server = await startTestServer();
     const publicUrl = `http://localhost:${server.port}`;
     host = `localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    ctx = serviceContextOf(server);
     steward = makeLocalTeam(ctx, {
       handle: "changemakers",
       name: "Changemakers",

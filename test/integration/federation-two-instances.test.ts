@@ -7,14 +7,12 @@ import { badges, follows, inboxActivities } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
 import { searchCatalogue } from "../../app/services/catalogue.server";
-import { noBadgeEvents } from "../../app/services/events";
 import { deprecateBadge, withdrawBadge } from "../../app/services/publishing.server";
-import { federationOutbox } from "../../federation/publisher";
 import { addMember } from "../support/factories";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { waitFor } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
-import { HttpSession, startTestServer, type TestServer } from "../support/server";
+import { HttpSession, startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 // Fast retries; five of them span about three seconds, longer than the outage below.
 const FAST = { retry: { scheduleMs: [100, 200, 400, 800, 1600], jitter: 0 } };
@@ -31,11 +29,9 @@ describe("two instances federating", () => {
   beforeAll(async () => {
     a = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
     b = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
-    const urlA = `http://localhost:${a.port}`;
-    const urlB = `http://localhost:${b.port}`;
     hostA = `localhost:${a.port}`;
-    ctxA = { db: a.db, publicUrl: urlA, events: noBadgeEvents, federation: federationOutbox(urlA) };
-    ctxB = { db: b.db, publicUrl: urlB, events: noBadgeEvents, federation: federationOutbox(urlB) };
+    ctxA = serviceContextOf(a);
+    ctxB = serviceContextOf(b);
     riverside = makeLocalTeam(ctxA, { handle: "riverside", name: "Riverside School", kind: "school" });
     changemakers = makeLocalTeam(ctxB, { handle: "changemakers", name: "Changemakers Network" });
   });

@@ -31,16 +31,14 @@ import {
 } from "@fedify/fedify";
 import { follows, inboxActivities, outboxActivities, remoteActors } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
-import { noBadgeEvents } from "../../app/services/events";
 import { createBadge } from "../../app/services/badges.server";
 import { withdrawBadge } from "../../app/services/publishing.server";
-import { federationOutbox } from "../../federation/publisher";
 import { actorKeysFor, ed25519PublicKeyFromMultikey } from "../../federation/keys";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { PEER_IDENTIFIER, startFedifyPeer, type FedifyPeer } from "../support/fedify-peer";
 import { waitFor } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 const FAST = { retry: { scheduleMs: [100, 200, 400], jitter: 0 } };
 
@@ -56,7 +54,7 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
   beforeAll(async () => {
     server = await startTestServer(undefined, "0", { federation: { delivery: FAST } });
     const publicUrl = `http://localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    ctx = serviceContextOf(server);
     changemakers = makeLocalTeam(ctx, {
       handle: "changemakers",
       name: "Changemakers Network",

@@ -6,13 +6,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries, follows, inboxActivities } from "../../db/schema";
-import { noBadgeEvents } from "../../app/services/events";
-import { federationOutbox } from "../../federation/publisher";
 import { signRequest } from "../../federation/http-signatures";
 import { startDocumentServer, type DocumentServer } from "../support/document-server";
 import { makeActivity } from "../support/federation-peers";
 import { makeLocalTeam } from "../support/federation";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, type TestServer, serviceContextOf } from "../support/server";
 
 describe("inbox records", () => {
   let server: TestServer;
@@ -24,7 +22,7 @@ describe("inbox records", () => {
   beforeAll(async () => {
     server = await startTestServer(undefined, "0", { federation: { delivery: false } });
     publicUrl = `http://localhost:${server.port}`;
-    makeLocalTeam({ db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) }, { handle: "riverside", name: "Riverside School" });
+    makeLocalTeam(serviceContextOf(server), { handle: "riverside", name: "Riverside School" });
     peer = await startDocumentServer();
     actorUri = `${peer.origin}/users/ada`;
     peer.set("/users/ada", {

@@ -4,6 +4,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer, type StartOptions } from "../../server";
+import type { ServiceContext } from "../../app/services/context.server";
+import { noBadgeEvents } from "../../app/services/events";
+import { federationOutbox } from "../../federation/publisher";
 
 export interface TestServer extends RunningServer {
   databasePath: string;
@@ -82,4 +85,10 @@ export class HttpSession {
     if (res.status !== 302) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
     return res;
   }
+}
+
+/** What services need, for calling them directly against a running test server's database. */
+export function serviceContextOf(server: Pick<RunningServer, "db" | "port">): ServiceContext {
+  const publicUrl = `http://localhost:${server.port}`;
+  return { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
 }
