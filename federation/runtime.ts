@@ -16,6 +16,7 @@ import { backfillOutbox, followOrganisation, unfollowOrganisation, type Followin
 import { acceptActivity } from "./activities";
 import { receiveActivity, INBOX_BODY_LIMIT, type InboxDeps } from "./inbox";
 import { createKeyResolver, multikeyResolver } from "./key-resolver";
+import type { SigningKey } from "./http-signatures";
 import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
 import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
@@ -71,7 +72,9 @@ export interface FederationRuntime {
 export function createFederationRuntime(options: FederationRuntimeOptions): FederationRuntime {
   const { db, publicUrl, fetcher } = options;
   const instanceUri = instanceActorUri(publicUrl);
-  const instanceKey = () => ({ keyId: rsaKeyId(instanceUri), privateKey: rsaPrivateKey(actorKeysFor(db, instanceUri)) });
+  // Made (and its PEM parsed) on first use, not at start-up nor at every signed fetch.
+  let instanceSigningKey: SigningKey | null = null;
+  const instanceKey = () => (instanceSigningKey ??= { keyId: rsaKeyId(instanceUri), privateKey: rsaPrivateKey(actorKeysFor(db, instanceUri)) });
   const fetchDocument = async (url: string) => (await fetcher.getDocument(url, { signAs: instanceKey() })).document;
   const keys = createKeyResolver(db, { publicUrl, fetchDocument });
   const actors = actorDirectory(db, fetchDocument);

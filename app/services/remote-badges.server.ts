@@ -49,7 +49,7 @@ export function recordRemoteOrganisation(db: DatabaseLike, input: RemoteOrganisa
     throw new ConflictError(`@${profile.handle}@${profile.host} already names another organisation.`);
   }
   if (existing) {
-    db.update(organisations).set({ ...profile, id: existing.id }).where(eq(organisations.id, existing.id)).run();
+    db.update(organisations).set(profile).where(eq(organisations.id, existing.id)).run();
     return db.select().from(organisations).where(eq(organisations.id, existing.id)).get()!;
   }
   const id = randomUUID();
