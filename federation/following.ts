@@ -10,6 +10,7 @@ import { recordBackfillProgress, requestFollow, stopFollowing } from "../app/ser
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import { followActivity, undoActivity } from "./activities";
 import type { Fetcher } from "./fetcher";
+import { mirrorNewVersionImage } from "./inbox";
 import { enqueueActivity } from "./outbox";
 import type { ActorDirectory } from "./remote-actors";
 import { newActivityUri } from "./uris";
@@ -166,7 +167,7 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
       const version = deps.readBadgeVersion(activity.object);
       if (!version) continue;
       await knowCoauthors(version.coauthorUris);
-      if (version.imageUrl && new URL(version.imageUrl).origin === origin) version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
+      await mirrorNewVersionImage(deps, version);
       const result = applyRemoteBadgeVersion(deps.db, actor.uri, version);
       applied++;
       deps.onRemoteBadgeChanged?.(result.badgeId);

@@ -370,10 +370,7 @@ async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: s
   // Co-authors we can reach are recorded so the badge shows them; one we cannot is left out.
   const remoteCoauthors = (version.coauthorUris ?? []).filter((uri) => origin(uri) !== origin(deps.publicUrl));
   await Promise.all(remoteCoauthors.map((uri) => deps.actors.get(uri).catch(() => null)));
-  const versionHeld = !!deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, version.versionUri)).get();
-  if (!versionHeld && version.imageUrl && origin(version.imageUrl) === origin(version.badgeUri)) {
-    version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
-  }
+  await mirrorNewVersionImage(deps, version);
   let badgeId: string | null = null;
   return {
     reason: `Version ${version.number} of ${version.content.name} stored.`,
@@ -385,4 +382,17 @@ async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: s
       if (badgeId) deps.onRemoteBadgeChanged?.(badgeId);
     },
   };
+}
+
+/**
+ * Our copy of the image of a version not held yet, when the image lives on the badge's own
+ * origin (third-party addresses are never fetched). A held version keeps the copy it has.
+ */
+export async function mirrorNewVersionImage(
+  deps: Pick<InboxDeps, "db" | "mirrorImage">,
+  version: RemoteBadgeVersion & { imageUrl?: string | null },
+): Promise<void> {
+  if (!version.imageUrl || origin(version.imageUrl) !== origin(version.badgeUri)) return;
+  if (deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, version.versionUri)).get()) return;
+  version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
 }
