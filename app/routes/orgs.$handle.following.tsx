@@ -58,6 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const input = FollowSchema.safeParse(values);
     if (!input.success) throw new ValidationError("Check the address.", input.error.flatten().fieldErrors);
+    // Checked before the lookup too, so people who may not follow cannot make us fetch addresses.
     requireRole(db, org.id, user.id, "admin");
     await context.federation.follow(user.id, org.id, input.data.handle);
     return { ok: true as const, message: `Asked to follow ${input.data.handle}. Their badges appear here once they accept.` };
