@@ -13,6 +13,7 @@ import { findLocalOrganisationByUri } from "../app/services/organisations.server
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import {
   applyStewardDecision,
+  compareCopies,
   findEndorsementByUri,
   receiveEndorsement,
   withdrawReceivedEndorsement,
@@ -248,6 +249,9 @@ const followsActor = (db: DatabaseLike, actorUri: string) =>
     .get();
 
 async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
+  // One of ours, forwarded back to us (a steward elsewhere passing our endorser's activity
+  // on to its followers, this instance among them): already applied here when it was made.
+  if (origin(actorUri) === origin(deps.publicUrl)) return { reason: "An activity of this instance's own; nothing to do.", ignored: true };
   switch (type) {
     case "Follow": {
       const targetUri = idOf(activity.object);
@@ -494,11 +498,11 @@ async function planEndorsementDecision(deps: InboxDeps, type: "Accept" | "Reject
   // Our own organisations' endorsements are held here as made: the decision is all we take.
   const read = readEndorsementObject(object);
   if (read.ok && origin(read.endorsement.endorserUri) === origin(deps.publicUrl)) {
-    const { uri, issuedAt } = read.endorsement;
+    const { uri } = read.endorsement;
     const held = findEndorsementByUri(deps.db, uri);
     if (!held) throw new Refused(422, "There is no such endorsement here.");
-    // An acceptance of words since replaced (a renewal crossing it) is stale.
-    if (issuedAt.getTime() < held.issuedAt.getTime()) return { reason: "A decision on an earlier copy of the endorsement.", ignored: true };
+    // A decision on words since replaced (a renewal crossing it) is stale.
+    if (compareCopies(held, read.endorsement) !== "same") return { reason: "A decision on another copy of the endorsement than the one held.", ignored: true };
     return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => applyStewardDecision(tx, actorUri, decision, { uri }));
   }
   const e = await checkedEndorsement(deps, object);

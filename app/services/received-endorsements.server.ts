@@ -77,6 +77,26 @@ function partiesOf(tx: DatabaseLike, e: ReceivedEndorsement): Parties {
   return { endorser, badge, version, steward, statement: statement.data };
 }
 
+function proofValueOf(credential: Record<string, unknown>): string | null {
+  const proof = ([] as unknown[]).concat(credential.proof ?? [])[0] as { proofValue?: unknown } | undefined;
+  return typeof proof?.proofValue === "string" ? proof.proofValue : null;
+}
+
+/**
+ * Which is newer, the copy of an endorsement held here or one received: by the
+ * credential's validFrom (to the second, as issued), and within one second a copy with a
+ * different proof is a newer issue (deliveries are not ordered; re-issues that close
+ * together are rare, and both are the endorser's own words).
+ */
+export function compareCopies(held: Endorsement, received: { issuedAt: Date; credential?: Record<string, unknown> }): "older" | "same" | "newer" {
+  const heldFrom = Date.parse(String(held.credential.validFrom));
+  const at = received.issuedAt.getTime();
+  if (at < heldFrom) return "older";
+  if (at > heldFrom) return "newer";
+  if (!received.credential) return "same";
+  return proofValueOf(received.credential) === proofValueOf(held.credential) ? "same" : "newer";
+}
+
 function byUri(tx: DatabaseLike, uri: string): Endorsement | undefined {
   return tx.select().from(endorsements).where(eq(endorsements.uri, uri)).get();
 }
@@ -126,7 +146,7 @@ export function receiveEndorsement(db: DatabaseLike, e: ReceivedEndorsement): Re
     }
     const existing = byUri(tx, e.uri);
     if (existing && existing.endorserOrganisationId !== p.endorser.id) throw new ForbiddenError("That endorsement is another organisation's.");
-    if (existing && (isFinal(existing) || e.issuedAt.getTime() <= existing.issuedAt.getTime())) return unchanged(existing, stewardIsLocal);
+    if (existing && (isFinal(existing) || compareCopies(existing, e) !== "newer")) return unchanged(existing, stewardIsLocal);
     const sameStatement = existing?.statement === p.statement;
     const decision = decisionFor(tx, { existing: existing ?? null, sameStatement, badge: p.badge, endorserId: p.endorser.id, stewardIsLocal, now: new Date() });
     const endorsement = store(tx, p, e, existing, decision);
@@ -166,9 +186,11 @@ export function applyStewardDecision(
       const endorsement = store(tx, partiesOf(tx, full), full, undefined, decided);
       return { endorsement, changed: true, stewardIsLocal: false, wasShown: false };
     }
-    if (full && full.issuedAt.getTime() < existing.issuedAt.getTime()) return unchanged(existing, false);
+    const copy = full ? compareCopies(existing, full) : "same";
+    // A decision on words since replaced (a renewal crossed it) is stale.
+    if (copy === "older") return unchanged(existing, false);
     const endorser = tx.select().from(organisations).where(eq(organisations.id, existing.endorserOrganisationId)).get()!;
-    if (full && endorser.host !== null && full.issuedAt.getTime() > existing.issuedAt.getTime()) {
+    if (full && endorser.host !== null && copy === "newer") {
       // Accepted as renewed since: take the newer words with the decision.
       const p = partiesOf(tx, full);
       if (p.endorser.id !== endorser.id) throw new ForbiddenError("That endorsement is another organisation's.");
