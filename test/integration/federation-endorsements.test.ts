@@ -18,7 +18,8 @@ import { createProof } from "../../federation/proof";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { sendJson, startLoopbackServer, waitFor, type LoopbackServer } from "../support/loopback";
 import { editDraft, type Team } from "../support/publishing";
-import { startTestServer, type TestServer, serviceContextOf } from "../support/server";
+import { HttpSession, startTestServer, type TestServer, serviceContextOf } from "../support/server";
+import { addMember } from "../support/factories";
 import { endorsementCredentialErrors } from "../support/ob3";
 
 const FAST = { retry: { scheduleMs: [100, 200, 400, 800, 1600], jitter: 0 } };
@@ -98,6 +99,21 @@ describe("endorsements between two instances", () => {
     // The badge's Achievement on A lists it.
     const achievement = (await (await fetch(`${seedSaving.uri}/achievement.json`)).json()) as { endorsement?: { id: string }[] };
     expect(achievement.endorsement?.map((e) => e.id)).toEqual([endorsement.uri]);
+  });
+
+  it("tells the steward's admins on their notifications page, until they mark it read", async () => {
+    const session = new HttpSession(a.url);
+    await session.signUp("steward@riverside.example", "Steward admin");
+    const admin = a.db.query.users.findFirst({ where: (u, { eq: equals }) => equals(u.email, "steward@riverside.example") }).sync()!;
+    addMember(a.db, riverside.org.id, admin.id, "admin");
+    const page = await (await session.get("/notifications")).text();
+    expect(page).toMatch(/Notifications <span class="count-pill">1<\/span>/);
+    expect(page).toContain(`Green Jobs Co (localhost:${b.port})<!-- --> endorses`);
+    expect(page).toContain("We hire people who can save seeds.");
+    const read = await session.post("/notifications", {});
+    expect(read.status).toBe(302);
+    expect(await (await session.get("/notifications")).text()).toContain("Nothing unread.");
+    expect(await (await session.get("/badges")).text()).not.toContain("count-pill");
   });
 
   it("serves the endorsement as a Note replying to the badge, readable by Mastodon, with the credential inside", async () => {
