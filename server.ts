@@ -84,6 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // network) also let WebFinger fall back to plain http there.
     allowPlainHttp: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
     onRemoteBadgeChanged: (badgeId) => realtimeEvents.badgeChanged(badgeId, "published"),
+    onEndorsementsChanged: (badgeId) => realtimeEvents.badgeChanged(badgeId, "endorsements"),
   });
   const realtime = createRealtime({ io, db, auth, publicUrl: env.PUBLIC_URL, federation: federation.outbox });
   realtimeEvents = realtime.events;

@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import "./context";
 import { SectionLink } from "~/components/site-nav";
 import stylesHref from "./styles.css";
+import { unreadNotificationCount } from "~/services/notifications.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -27,7 +28,9 @@ export const meta: MetaFunction = () => [{ title: "Badge Commons" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await context.auth.getSession(request);
-  return { user };
+  // Unread notifications of the organisations the user administers, shown in the navigation.
+  const unreadNotifications = user ? unreadNotificationCount(context.services.db, user.id) : 0;
+  return { user, unreadNotifications };
 }
 
 function Layout({ children }: { children: ReactNode }) {
@@ -62,6 +65,14 @@ function Layout({ children }: { children: ReactNode }) {
                   <li>
                     <SectionLink section="organisations">Organisations</SectionLink>
                   </li>
+                  {data?.unreadNotifications ? (
+                    <li>
+                      <NavLink to="/notifications">
+                        Notifications <span className="count-pill">{data.unreadNotifications}</span>
+                        <span className="visually-hidden"> unread</span>
+                      </NavLink>
+                    </li>
+                  ) : null}
                   <li>
                     <Form method="post" action="/signout">
                       <button type="submit" className="link-button">

@@ -363,6 +363,9 @@ export const endorsements = sqliteTable(
     credential: text("credential", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     // The credential's validFrom: when it was last issued (first endorsed or renewed).
     issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
+    // The endorser's last Create or Update of it over ActivityPub: what the steward's
+    // Accept or Reject names. Null for endorsements that never left this instance.
+    activityUri: text("activity_uri"),
     // Who endorsed on this instance (null when the credential came from elsewhere).
     endorsedByUserId: text("endorsed_by_user_id").references(() => users.id, { onDelete: "set null" }),
     // The steward's decision: null while pending, and for automatic acceptance.
@@ -383,6 +386,30 @@ export const endorsements = sqliteTable(
   ],
 );
 export type Endorsement = typeof endorsements.$inferSelect;
+
+export const NOTIFICATION_KINDS = ["endorsement_received", "endorsement_accepted", "endorsement_declined", "endorsement_withdrawn"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+// What happened that an organisation's admins should hear about, whether it happened here
+// or arrived from another instance: an endorsement of one of its badges arrived or was
+// withdrawn, or the steward accepted or declined one of its endorsements. Read together
+// by the organisation's admins (one `readAt` for the organisation).
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
+    endorsementId: text("endorsement_id").references(() => endorsements.id, { onDelete: "cascade" }),
+    badgeId: text("badge_id").references(() => badges.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    readAt: integer("read_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("notifications_organisation_idx").on(t.organisationId, t.createdAt)],
+);
+export type Notification = typeof notifications.$inferSelect;
 
 export const comments = sqliteTable(
   "comments",

@@ -3,6 +3,7 @@
 // on the actor's origin (FEP-fe34) and servable from the outbox. Delivery (signing,
 // proofs, queueing) and inbox handling build on these; nothing here does I/O.
 import type { BadgeObject, BadgeTombstone } from "./badge-object";
+import { ENDORSEMENT_CONTEXT, type EndorsementObject, type toEndorsementTombstone } from "./endorsement-object";
 import { newActivityUri } from "./uris";
 import { AS_CONTEXT, BADGE_CONTEXT, PUBLIC_COLLECTION, SIGNED_ACTIVITY_CONTEXT } from "./vocabulary";
 
@@ -163,4 +164,49 @@ export function rejectActivity(follow: Pick<EmbeddedFollow, "id" | "actor" | "ob
 export function undoActivity(original: FollowActivity | AnnounceActivity, options: ActivityOptions = {}): UndoActivity {
   const object = original.type === "Follow" ? embeddedFollow(original) : embed(original);
   return { ...envelope(original.actor, options), type: "Undo", to: original.to, cc: original.cc, object };
+}
+
+// Endorsements (FEDERATION.md, "Endorsements"): the endorser's Create, Update and Delete of
+// its endorsement, and the steward's Accept or Reject of it.
+
+export interface EndorsementActivity extends Base {
+  type: "Create" | "Update";
+  object: Omit<EndorsementObject, "@context">;
+}
+
+/** The endorser creates or updates its endorsement: public, to its followers, the steward in cc. */
+export function endorsementActivity(type: "Create" | "Update", object: EndorsementObject, options: ActivityOptions = {}): EndorsementActivity {
+  const actor = object.attributedTo;
+  return { ...envelope(actor, options, ENDORSEMENT_CONTEXT), type, to: object.to, cc: object.cc, object: embed(object) };
+}
+
+/** The endorser withdraws its endorsement. */
+export function endorsementDeleteActivity(actor: string, stewardUri: string, tombstone: ReturnType<typeof toEndorsementTombstone>, options: ActivityOptions = {}) {
+  return {
+    ...envelope(actor, options, SIGNED_ACTIVITY_CONTEXT),
+    type: "Delete" as const,
+    to: [PUBLIC_COLLECTION, followersOf(actor)],
+    cc: [stewardUri],
+    object: tombstone,
+  };
+}
+
+/**
+ * The steward accepts an endorsement of its badge, carrying it whole (its credential signed
+ * by the endorser), so every instance holding the badge can show it; or declines it, naming
+ * it only. To the endorser, and to the steward's followers.
+ */
+export function endorsementDecisionActivity(
+  type: "Accept" | "Reject",
+  steward: string,
+  endorsement: EndorsementObject,
+  options: ActivityOptions = {},
+) {
+  return {
+    ...envelope(steward, options, type === "Accept" ? ENDORSEMENT_CONTEXT : SIGNED_ACTIVITY_CONTEXT),
+    type,
+    to: [endorsement.attributedTo],
+    cc: type === "Accept" ? [PUBLIC_COLLECTION, followersOf(steward)] : [followersOf(steward)],
+    object: type === "Accept" ? embed(endorsement) : endorsement.id,
+  };
 }

@@ -6,12 +6,22 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
-import { badges, follows, inboxActivities, versions, type Follow } from "../db/schema";
+import { badges, endorsements, follows, inboxActivities, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { findLocalOrganisationByUri } from "../app/services/organisations.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import {
+  applyStewardDecision,
+  compareCopies,
+  findEndorsementByUri,
+  receiveEndorsement,
+  withdrawReceivedEndorsement,
+  type ReceivedEndorsement,
+  type ReceivedOutcome,
+} from "../app/services/received-endorsements.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
+import { isEndorsementObject, readEndorsementObject } from "./endorsement-object";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
 import type { ActorDirectory } from "./remote-actors";
 import type { ProofResult } from "./proof";
@@ -23,6 +33,10 @@ export const INBOX_BODY_LIMIT = 512 * 1024;
 export interface InboxReplies {
   /** Inside the transaction that records the follow: queue our Accept to the follower. */
   acceptFollow(tx: DatabaseLike, follow: Follow, followActivity: Record<string, unknown>): void;
+  /** Inside the transaction: a steward of ours accepted an endorsement automatically; send its Accept. */
+  endorsementDecided(tx: DatabaseLike, endorsementId: string): void;
+  /** Inside the transaction: forward a received activity to the audience of a badge of ours. */
+  forwardToBadgeAudience(tx: DatabaseLike, badgeId: string, activity: Record<string, unknown>): void;
 }
 
 export interface InboxDeps {
@@ -42,6 +56,8 @@ export interface InboxDeps {
   onFollowAccepted?(follow: Follow): void;
   /** After commit: a remote badge changed here. */
   onRemoteBadgeChanged?(badgeId: string): void;
+  /** After commit: a badge's endorsements changed here. */
+  onEndorsementsChanged?(badgeId: string): void;
 }
 
 export interface InboxAnswer {
@@ -233,6 +249,9 @@ const followsActor = (db: DatabaseLike, actorUri: string) =>
     .get();
 
 async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
+  // One of ours, forwarded back to us (a steward elsewhere passing our endorser's activity
+  // on to its followers, this instance among them): already applied here when it was made.
+  if (origin(actorUri) === origin(deps.publicUrl)) return { reason: "An activity of this instance's own; nothing to do.", ignored: true };
   switch (type) {
     case "Follow": {
       const targetUri = idOf(activity.object);
@@ -256,6 +275,8 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
         if (!followingUri) throw new Refused(400, "The Undo does not say whom it stops following.");
         return { reason: "Follow undone.", apply: (tx) => void removeFollow(tx, actorUri, { followerUri: actorUri, followingUri }) };
       }
+      const endorsementUri = undoneEndorsement(deps.db, object);
+      if (endorsementUri) return planEndorsementWithdrawal(deps, activity, actorUri, endorsementUri);
       const announceUri = inner.includes("Announce") || typeof object === "string" ? idOf(object) : null;
       if (announceUri && isRecordedShare(deps.db, announceUri)) {
         // removeRemoteShare takes back only a share the Undo's own actor made.
@@ -266,6 +287,9 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     case "Accept":
     case "Reject": {
       const object = activity.object;
+      if (isEndorsementObject(object) || (typeof object === "string" && findEndorsementByUri(deps.db, object))) {
+        return planEndorsementDecision(deps, type, activity, actorUri);
+      }
       const ref = { activityUri: idOf(object) ?? undefined, followerUri: idOf((object as { actor?: unknown } | undefined)?.actor) ?? undefined };
       const answer = type === "Accept" ? "accepted" : "rejected";
       let follow: Follow | null = null;
@@ -281,6 +305,7 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     }
     case "Create":
     case "Update":
+      if (isEndorsementObject(activity.object)) return planEndorsement(deps, activity, actorUri);
       return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false });
     case "Announce":
       return planAnnounce(deps, activity, actorUri);
@@ -289,6 +314,7 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
       if (!objectUri) throw new Refused(400, "The Delete does not name what it deletes.");
       if (objectUri === actorUri) return { reason: "The actor is gone.", apply: (tx) => void tx.delete(follows).where(eq(follows.followerUri, actorUri)).run() };
       if (origin(objectUri) !== origin(actorUri)) throw new Refused(403, "Only its owner deletes an object.");
+      if (findEndorsementByUri(deps.db, objectUri)) return planEndorsementWithdrawal(deps, activity, actorUri, objectUri);
       let badgeId: string | null = null;
       return {
         reason: "Withdrawn.",
@@ -395,4 +421,123 @@ export async function mirrorNewVersionImage(
   if (!version.imageUrl || origin(version.imageUrl) !== origin(version.badgeUri)) return;
   if (deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, version.versionUri)).get()) return;
   version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
+}
+
+// Endorsements (FEDERATION.md, "Endorsements"). The credential inside the endorsement
+// object is what counts: it must carry a valid proof by its issuer, and the issuer must be
+// the actor that sent it (or, in a steward's Accept, the endorser the steward names).
+
+/** The endorsement object of a Create, Update, Accept or Reject, read, with its proof checked. */
+async function checkedEndorsement(deps: InboxDeps, object: unknown): Promise<ReceivedEndorsement> {
+  const read = readEndorsementObject(object);
+  if (!read.ok) throw new Refused(422, `Not an endorsement we can accept: ${read.error}.`);
+  const e = read.endorsement;
+  const proof = await deps.verifyProof(e.credential);
+  if (!proof.ok) throw new Refused(401, `The endorsement's credential does not verify: ${proof.reason}`);
+  if (proof.controller !== e.endorserUri) throw new Refused(401, `The endorsement's credential is signed by ${proof.controller}, not by its issuer ${e.endorserUri}.`);
+  return e;
+}
+
+/**
+ * The version an endorsement names, fetched from the badge's home when a badge held here
+ * lacks it (say it was published before we followed): the endorsement is checked against
+ * the version as its steward serves it, never against what the endorser says it is.
+ */
+async function versionToFetch(deps: InboxDeps, e: ReceivedEndorsement) {
+  if (deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, e.versionUri)).get()) return null;
+  if (origin(e.versionUri) === origin(deps.publicUrl) || origin(e.versionUri) !== origin(e.badgeUri)) return null; // refused by the service
+  const version = deps.readBadgeVersion(await deps.fetchObject(e.versionUri));
+  if (!version || version.versionUri !== e.versionUri || version.badgeUri !== e.badgeUri) {
+    throw new Refused(422, "The endorsed version is not a version of that badge at its home.");
+  }
+  return version;
+}
+
+const badgeHeld = (db: DatabaseLike, uri: string) => db.select({ id: badges.id }).from(badges).where(eq(badges.uri, uri)).get()?.id ?? null;
+
+function endorsementPlan(deps: InboxDeps, reason: string, change: (tx: DatabaseLike) => ReceivedOutcome | null): Plan {
+  let outcome: ReceivedOutcome | null = null;
+  return {
+    reason,
+    apply: (tx) => {
+      outcome = change(tx);
+    },
+    after: () => {
+      if (outcome?.changed) deps.onEndorsementsChanged?.(outcome.endorsement.badgeId);
+    },
+  };
+}
+
+async function planEndorsement(deps: InboxDeps, activity: Activity, actorUri: string): Promise<Plan> {
+  const e = { ...(await checkedEndorsement(deps, activity.object)), activityUri: activity.id };
+  if (e.endorserUri !== actorUri) throw new Refused(403, "Only the endorser creates or updates its endorsement.");
+  const endorser = await deps.actors.get(actorUri);
+  if (!endorser.organisationId) throw new Refused(422, "Only organisations endorse badges.");
+  if (!badgeHeld(deps.db, e.badgeUri)) {
+    if (origin(e.badgeUri) === origin(deps.publicUrl)) throw new Refused(422, `There is no badge ${e.badgeUri} here.`);
+    // An endorser's followers get its endorsements of badges from anywhere; we show those of badges held here.
+    return { reason: "The endorsed badge is not held here.", ignored: true };
+  }
+  const version = await versionToFetch(deps, e);
+  return endorsementPlan(deps, "Endorsement received.", (tx) => {
+    if (version) applyRemoteBadgeVersion(tx, version.stewardUri, version);
+    const outcome = receiveEndorsement(tx, e);
+    // A steward of ours that accepts automatically answers at once.
+    if (outcome.changed && outcome.stewardIsLocal && outcome.endorsement.status === "accepted") deps.replies.endorsementDecided(tx, outcome.endorsement.id);
+    return outcome;
+  });
+}
+
+async function planEndorsementDecision(deps: InboxDeps, type: "Accept" | "Reject", activity: Activity, actorUri: string): Promise<Plan> {
+  const decision = type === "Accept" ? "accepted" : "declined";
+  const object = activity.object;
+  if (!isEndorsementObject(object)) {
+    const uri = object as string;
+    return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => applyStewardDecision(tx, actorUri, decision, { uri }));
+  }
+  // Our own organisations' endorsements are held here as made: the decision is all we take.
+  const read = readEndorsementObject(object);
+  if (read.ok && origin(read.endorsement.endorserUri) === origin(deps.publicUrl)) {
+    const { uri } = read.endorsement;
+    const held = findEndorsementByUri(deps.db, uri);
+    if (!held) throw new Refused(422, "There is no such endorsement here.");
+    // A decision on words since replaced (a renewal crossing it) is stale.
+    if (compareCopies(held, read.endorsement) !== "same") return { reason: "A decision on another copy of the endorsement than the one held.", ignored: true };
+    return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => applyStewardDecision(tx, actorUri, decision, { uri }));
+  }
+  const e = await checkedEndorsement(deps, object);
+  if (!badgeHeld(deps.db, e.badgeUri)) return { reason: "The endorsed badge is not held here.", ignored: true };
+  if (decision === "accepted") {
+    const endorser = await deps.actors.get(e.endorserUri);
+    if (!endorser.organisationId) throw new Refused(422, "Only organisations endorse badges.");
+  }
+  const version = decision === "accepted" ? await versionToFetch(deps, e) : null;
+  return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => {
+    if (version) applyRemoteBadgeVersion(tx, version.stewardUri, version);
+    return applyStewardDecision(tx, actorUri, decision, decision === "accepted" ? e : { uri: e.uri });
+  });
+}
+
+/** Delete or Undo of an endorsement by its endorser; a steward of ours passes it on to its audience. */
+function planEndorsementWithdrawal(deps: InboxDeps, activity: Activity, actorUri: string, uri: string): Plan {
+  return endorsementPlan(deps, "Endorsement withdrawn.", (tx) => {
+    const outcome = withdrawReceivedEndorsement(tx, actorUri, uri);
+    // Those who showed it heard of it from our Accept; the endorser's own proof lets them
+    // believe the withdrawal we forward.
+    if (outcome?.changed && outcome.stewardIsLocal && outcome.wasShown && (activity as { proof?: unknown }).proof) {
+      deps.replies.forwardToBadgeAudience(tx, outcome.endorsement.badgeId, activity);
+    }
+    return outcome;
+  });
+}
+
+/** The endorsement an Undo takes back: its Create or Update, embedded or by id. */
+function undoneEndorsement(db: DatabaseLike, object: unknown): string | null {
+  if (typeof object === "string") {
+    return db.select({ uri: endorsements.uri }).from(endorsements).where(eq(endorsements.activityUri, object)).get()?.uri ?? null;
+  }
+  const inner = (object as { object?: unknown } | undefined)?.object;
+  const types = typeOf(object);
+  if ((types.includes("Create") || types.includes("Update")) && isEndorsementObject(inner)) return idOf(inner);
+  return null;
 }

@@ -6,10 +6,22 @@
 // the same way: an organisation's Announce of another's badge, and its Undo.
 import { and, eq, isNull } from "drizzle-orm";
 import type { DatabaseLike } from "../db/client";
-import { badges, coauthors, organisations, outboxActivities, remoteActors } from "../db/schema";
+import { badges, coauthors, endorsements, organisations, outboxActivities, remoteActors } from "../db/schema";
 import type { BadgeChange, FederationOutbox } from "../app/services/federation-outbox";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
-import { announceActivity, createActivity, deleteActivity, undoActivity, updateActivity, type AnnounceActivity } from "./activities";
+import {
+  announceActivity,
+  createActivity,
+  deleteActivity,
+  endorsementActivity,
+  endorsementDecisionActivity,
+  endorsementDeleteActivity,
+  undoActivity,
+  updateActivity,
+  type AnnounceActivity,
+} from "./activities";
+import { endorsementObjectFor, endorsementParties, endorsementRow } from "./endorsement-documents";
+import { toEndorsementTombstone } from "./endorsement-object";
 import { toBadgeObject, toBadgeTombstone } from "./badge-object";
 import { actorKeysFor, ed25519KeyId, ed25519PrivateKey } from "./keys";
 import { enqueueActivity, followerInboxes } from "./outbox";
@@ -52,6 +64,47 @@ export function federationOutbox(publicUrl: string): FederationOutbox {
         document: withActorProof(tx, stewardUri, activity as unknown as JsonObject) as never,
         public: true,
         inboxes: audienceInboxes(tx, badgeId, stewardUri),
+      });
+    },
+
+    endorsementChanged(tx: DatabaseLike, endorsementId: string) {
+      const e = endorsementRow(tx, endorsementId);
+      const { endorser, steward, badge } = endorsementParties(tx, e);
+      if (endorser.host !== null) throw new Error(`endorsement ${endorsementId} is not by an organisation of this instance`);
+      let activity: JsonObject;
+      if (e.status === "withdrawn") {
+        activity = endorsementDeleteActivity(endorser.uri, steward.uri, toEndorsementTombstone(e.uri, e.updatedAt)) as unknown as JsonObject;
+      } else {
+        activity = endorsementActivity(e.activityUri ? "Update" : "Create", endorsementObjectFor(tx, publicUrl, e)) as unknown as JsonObject;
+        tx.update(endorsements).set({ activityUri: String(activity.id) }).where(eq(endorsements.id, e.id)).run();
+      }
+      // A steward of another instance hears from the endorser directly; when the steward is
+      // ours, a withdrawal of what it showed goes to its audience too (no one else would tell them).
+      const wasShown = e.status === "withdrawn" && e.decidedAt !== null;
+      const inboxes = [
+        ...followerInboxes(tx, endorser.uri),
+        ...(steward.host !== null ? actorInboxes(tx, steward.uri) : wasShown ? audienceInboxes(tx, badge.id, steward.uri) : []),
+      ];
+      enqueueActivity(tx, {
+        actorUri: endorser.uri,
+        document: withActorProof(tx, endorser.uri, activity) as never,
+        public: true,
+        inboxes: [...new Set(inboxes)],
+      });
+    },
+
+    endorsementDecided(tx: DatabaseLike, endorsementId: string) {
+      const e = endorsementRow(tx, endorsementId);
+      if (e.status !== "accepted" && e.status !== "declined") throw new Error(`endorsement ${endorsementId} is ${e.status}, not decided`);
+      const { endorser, steward, badge } = endorsementParties(tx, e);
+      if (steward.host !== null) throw new Error(`badge ${badge.id} is not stewarded here`);
+      const activity = endorsementDecisionActivity(e.status === "accepted" ? "Accept" : "Reject", steward.uri, endorsementObjectFor(tx, publicUrl, e));
+      const inboxes = [...(endorser.host !== null ? actorInboxes(tx, endorser.uri) : []), ...audienceInboxes(tx, badge.id, steward.uri)];
+      enqueueActivity(tx, {
+        actorUri: steward.uri,
+        document: withActorProof(tx, steward.uri, activity as unknown as JsonObject) as never,
+        public: false,
+        inboxes: [...new Set(inboxes)],
       });
     },
 
@@ -110,6 +163,28 @@ function shareInboxes(tx: DatabaseLike, sharerUri: string, stewardUri: string): 
     .where(eq(remoteActors.uri, stewardUri))
     .get();
   return [...new Set([...followerInboxes(tx, sharerUri), ...(steward ? [steward.shared ?? steward.inbox] : [])])];
+}
+
+/** A remote actor's inbox (its shared inbox when it has one), if we know it. */
+function actorInboxes(tx: DatabaseLike, actorUri: string): string[] {
+  const actor = tx
+    .select({ inbox: remoteActors.inboxUrl, shared: remoteActors.sharedInboxUrl })
+    .from(remoteActors)
+    .where(eq(remoteActors.uri, actorUri))
+    .get();
+  return actor ? [actor.shared ?? actor.inbox] : [];
+}
+
+/**
+ * Forwards an activity received from another instance to the audience of a badge of ours
+ * (ActivityPub's inbox forwarding), signed on the wire by the steward; receivers believe
+ * it on the strength of its author's own Data Integrity proof.
+ */
+export function forwardToBadgeAudience(tx: DatabaseLike, badgeId: string, activity: JsonObject): void {
+  const stewardUri = stewardOf(tx, badgeId);
+  const inboxes = audienceInboxes(tx, badgeId, stewardUri);
+  if (!inboxes.length) return;
+  enqueueActivity(tx, { actorUri: stewardUri, document: activity as never, public: false, inboxes });
 }
 
 function stewardOf(tx: DatabaseLike, badgeId: string): string {

@@ -19,6 +19,7 @@ import { activityContentType, wantsActivityStreams } from "./negotiation";
 import { nodeInfo21, nodeInfoDiscovery } from "./nodeinfo";
 import { instanceActorUri } from "./uris";
 import { JRD_JSON, NODEINFO_21_PROFILE } from "./vocabulary";
+import { servedEndorsement } from "./endorsement-documents";
 import { parseWebfingerResource, webfingerDocument } from "./webfinger";
 
 export interface FederationRouterOptions {
@@ -188,6 +189,18 @@ export function federationRouter(options: FederationRouterOptions): Router {
       // A version never changes; the badge object changes with each version.
       sendJson(res, 200, document, as(req), versioned ? "public, max-age=86400" : "public, max-age=60");
     });
+  // Endorsements: the endorsement object (a Note carrying the credential) for ActivityStreams
+  // requests; the credential itself, for everyone else, is the Remix route's.
+  router.get(
+    "/endorsements/:endorsementId",
+    negotiated((req, res) => {
+      const found = ACTIVITY_ID.test(req.params.endorsementId) ? servedEndorsement(db, publicUrl, req.params.endorsementId) : null;
+      if (!found) return sendError(res, 404, "Not found.");
+      if (found.state === "withdrawn") return sendJson(res, 410, found.tombstone, as(req), "no-cache");
+      sendJson(res, 200, found.object, as(req));
+    }),
+  );
+
   router.get("/badges/:badgeId", badgeHandler(false));
   router.get("/badges/:badgeId/versions/:number", badgeHandler(true));
 

@@ -20,7 +20,7 @@ import type { SigningKey } from "./http-signatures";
 import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
 import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
-import { federationOutbox } from "./publisher";
+import { federationOutbox, forwardToBadgeAudience } from "./publisher";
 import { actorDirectory } from "./remote-actors";
 import { instanceActorUri } from "./uris";
 
@@ -57,6 +57,8 @@ export interface FederationRuntimeOptions {
   allowPlainHttp: boolean;
   /** After commit: a remote badge was stored, changed or withdrawn here. */
   onRemoteBadgeChanged?(badgeId: string): void;
+  /** After commit: endorsements of a badge changed here through federation. */
+  onEndorsementsChanged?(badgeId: string): void;
 }
 
 export interface FederationRuntime {
@@ -114,6 +116,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       }),
     );
 
+  const outbox = federationOutbox(publicUrl);
   const inboxDeps: InboxDeps = {
     db,
     publicUrl,
@@ -131,9 +134,12 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
         const accept = acceptActivity({ id: String(followActivity.id), actor: follow.followerUri, object: follow.followingUri });
         enqueueActivity(tx, { actorUri: follow.followingUri, document: accept as never, public: false, inboxes: [inbox] });
       },
+      endorsementDecided: (tx, endorsementId) => outbox.endorsementDecided(tx, endorsementId),
+      forwardToBadgeAudience: (tx, badgeId, activity) => forwardToBadgeAudience(tx, badgeId, activity),
     },
     onFollowAccepted: (follow) => backfill(follow),
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
+    onEndorsementsChanged: options.onEndorsementsChanged,
   };
 
   const router = express.Router();
@@ -168,7 +174,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
 
   return {
     router,
-    outbox: federationOutbox(publicUrl),
+    outbox,
     following,
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
     unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),

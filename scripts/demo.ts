@@ -12,7 +12,10 @@ import { pathToFileURL } from "node:url";
 import { seed } from "../db/seed";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoNetwork } from "../db/seed-data";
 import { RIVERSIDE_NETWORK } from "../db/seed-data-riverside";
-import { follows, organisations, users } from "../db/schema";
+import { endorsements, follows, organisations, users } from "../db/schema";
+import type { ServiceContext } from "../app/services/context.server";
+import { endorseBadge, withdrawEndorsement } from "../app/services/endorsements.server";
+import { noBadgeEvents } from "../app/services/events";
 import { searchCatalogue } from "../app/services/catalogue.server";
 import { startServer, type RunningServer } from "../server";
 
@@ -39,6 +42,46 @@ export const DEMO_FOLLOWS: DemoFollow[] = [
   { follower: { instance: "B", handle: "greenfield" }, following: { instance: "A", handle: "northside" } },
   { follower: { instance: "A", handle: "changemakers" }, following: { instance: "B", handle: "riverside" } },
   { follower: { instance: "A", handle: "acme" }, following: { instance: "B", handle: "greenfield" } },
+];
+
+/** An organisation of one instance endorsing a badge of the other, held there through a follow. */
+export interface DemoCrossEndorsement {
+  instance: "A" | "B";
+  by: string;
+  badge: string;
+  statement: string;
+  // The endorser later withdraws it (after the steward's Accept came back).
+  then?: "withdrawn";
+}
+
+// Endorsements across the two instances: made on one, accepted by the steward's instance
+// (automatically), shown on both; one is withdrawn again, and disappears from both.
+export const DEMO_CROSS_ENDORSEMENTS: DemoCrossEndorsement[] = [
+  {
+    instance: "B",
+    by: "greenfield",
+    badge: "Social Innovation 101",
+    statement: "Our first-year students take this before any project with a community partner.",
+  },
+  {
+    instance: "A",
+    by: "acme",
+    badge: "Community Archiving",
+    statement: "We fund archive projects in our neighbourhood and hire people who have run one.",
+  },
+  {
+    instance: "A",
+    by: "harbour",
+    badge: "Oral History Interviewing",
+    statement: "Our evening course uses these interview guides.",
+  },
+  {
+    instance: "B",
+    by: "riverside",
+    badge: "Storytelling for Change",
+    statement: "We tried this with our volunteers; we will vouch again once we have run it twice.",
+    then: "withdrawn",
+  },
 ];
 
 export interface DemoOptions {
@@ -100,6 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (await seed(b.server.db, b.publicUrl, { log: quiet, network: RIVERSIDE_NETWORK, externalBadgeUri: onA })) log(`Loaded the second network into instance B.`);
     const instances = { A: a, B: b };
     for (const f of DEMO_FOLLOWS) await follow(instances[f.follower.instance], f.follower.handle, instances[f.following.instance], f.following.handle, followTimeoutMs, log);
+    for (const e of DEMO_CROSS_ENDORSEMENTS) await endorseAcross(instances[e.instance], e, followTimeoutMs, log);
     return { a, b, close };
   } catch (e) {
     await close();
@@ -132,6 +176,30 @@ async function follow(from: DemoInstance, handle: string, to: DemoInstance, targ
   await from.server.federation.idle();
 }
 
+/**
+ * One cross-instance endorsement, unless that organisation already endorsed (or withdrew
+ * its endorsement of) the badge; waits for the steward's Accept, then withdraws when asked.
+ */
+async function endorseAcross(from: DemoInstance, e: DemoCrossEndorsement, timeoutMs: number, log: (line: string) => void) {
+  const { db } = from.server;
+  const ctx: ServiceContext = { db, publicUrl: from.publicUrl, events: noBadgeEvents, federation: from.server.federation.outbox };
+  const endorser = db.select().from(organisations).where(eq(organisations.uri, `${from.publicUrl}/orgs/${e.by}`)).get();
+  const badge = searchCatalogue(db, { q: e.badge }).entries.find((x) => x.name === e.badge && x.steward.host);
+  if (!endorser || !badge) throw new Error(`instance ${from.name} lacks ${e.by} or a remote "${e.badge}" to endorse`);
+  const earlier = () => db.select().from(endorsements).where(and(eq(endorsements.endorserOrganisationId, endorser.id), eq(endorsements.badgeId, badge.id))).get();
+  if (earlier()) return;
+  const ownerKey = from.network.organisations.find((o) => o.handle === e.by)!.owner;
+  const owner = db.select().from(users).where(eq(users.email, from.network.accounts.find((p) => p.key === ownerKey)!.email)).get()!;
+  log(`${endorser.name} (${from.name}) endorses "${e.badge}" (${badge.steward.host}) …`);
+  const { endorsement } = endorseBadge(ctx, owner.id, badge.id, { organisationId: endorser.id, statement: e.statement, versionNumber: badge.versionNumber });
+  const deadline = Date.now() + timeoutMs;
+  while (earlier()?.status !== "accepted") {
+    if (Date.now() > deadline) throw new Error(`the steward of "${e.badge}" did not accept within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (e.then === "withdrawn") withdrawEndorsement(ctx, owner.id, endorsement.id);
+}
+
 function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -162,6 +230,12 @@ function describe(demo: Demo): string {
     }),
     "",
     `Badges from the other instance now in each catalogue: ${remoteIn(b).length} on B, ${remoteIn(a).length} on A.`,
+    "",
+    "Endorsements across the instances (sent to the steward's instance, accepted there, shown on both):",
+    ...DEMO_CROSS_ENDORSEMENTS.map((e) => {
+      const from = instances[e.instance];
+      return `  ${orgName(from, e.by)} (${from.name}) endorses "${e.badge}"${e.then === "withdrawn" ? ", then withdrew it: gone from both" : ""}`;
+    }),
     `  Open ${b.publicUrl}/badges: "Social Innovation 101" is there, marked "${a.host}".`,
     `  Open ${a.publicUrl}/badges: "Community Archiving" is there, marked "${b.host}".`,
     "",

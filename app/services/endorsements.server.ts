@@ -20,7 +20,10 @@ import {
   LIVE_ENDORSEMENT_STATUSES,
   versions,
   type Endorsement,
+  organisations,
+  type Badge,
   type EndorsementStatus,
+  type NotificationKind,
   type Organisation,
 } from "../../db/schema";
 import { BadgeContentSchema } from "./badge-content";
@@ -29,6 +32,7 @@ import { indexEndorsements } from "./catalogue-index.server";
 import type { ServiceContext } from "./context.server";
 import { toEndorsementCredential } from "./endorsement-credential.server";
 import { StatementSchema } from "./endorsement-statement";
+import { notify } from "./notifications.server";
 import { getLocalOrganisationById } from "./organisations.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { roleAtLeast, roleIn } from "./roles.server";
@@ -76,14 +80,11 @@ export function endorsableProblem(access: BadgeAccess): string | null {
   if (badge.status === "draft") return "This badge is not published yet: only published versions can be endorsed.";
   if (badge.status === "deprecated") return "This badge is deprecated: it takes no new endorsements. Endorse the badge that replaces it instead.";
   if (badge.status === "withdrawn") return "This badge was withdrawn by its steward: it takes no endorsements.";
-  // An endorsement of a remote badge must reach its steward's instance, which federation of
-  // endorsements will do; until then one made here would wait for a decision forever.
-  if (steward.host !== null) return `This badge is stewarded on ${steward.host}; endorsing badges of other instances is not available yet.`;
   return null;
 }
 
 /** The last decision on this organisation's endorsements of the badge, if any. */
-function lastDecision(tx: DatabaseLike, organisationId: string, badgeId: string): EndorsementStatus | null {
+export function lastDecision(tx: DatabaseLike, organisationId: string, badgeId: string): EndorsementStatus | null {
   return (
     tx
       .select({ status: endorsements.status })
@@ -109,6 +110,46 @@ export function liveEndorsement(tx: DatabaseLike, organisationId: string, badgeI
       )
       .get() ?? null
   );
+}
+
+export type Decision = Pick<Endorsement, "status" | "decidedAt" | "decidedByUserId">;
+
+/**
+ * The state of a new or changed endorsement. Renewing with the same words keeps the
+ * steward's decision; anything new is decided again: at a steward of this instance
+ * automatically, unless it reviews by hand or declined this endorser before; for a steward
+ * elsewhere, by that instance, whose Accept or Reject arrives later.
+ */
+export function decisionFor(
+  tx: DatabaseLike,
+  o: { existing: Endorsement | null; sameStatement: boolean; badge: Badge; endorserId: string; stewardIsLocal: boolean; now: Date },
+): Decision {
+  if (o.existing && o.sameStatement) return { status: o.existing.status, decidedAt: o.existing.decidedAt, decidedByUserId: o.existing.decidedByUserId };
+  const pending = { status: "pending" as const, decidedAt: null, decidedByUserId: null };
+  if (!o.stewardIsLocal) return pending;
+  const reviewed = !o.badge.autoAcceptEndorsements || lastDecision(tx, o.endorserId, o.badge.id) === "declined";
+  return reviewed ? pending : { status: "accepted", decidedAt: o.now, decidedByUserId: null };
+}
+
+function organisationById(tx: DatabaseLike, id: string): Organisation {
+  return tx.select().from(organisations).where(eq(organisations.id, id)).get()!;
+}
+
+function stewardOfBadge(tx: DatabaseLike, badgeId: string): Organisation {
+  const badge = tx.select({ stewardId: badges.stewardOrganisationId }).from(badges).where(eq(badges.id, badgeId)).get()!;
+  return organisationById(tx, badge.stewardId);
+}
+
+/** The steward's admins hear of endorsements of its badges, when the steward is ours. */
+export function notifySteward(tx: DatabaseLike, endorsement: Endorsement, kind: NotificationKind) {
+  const steward = stewardOfBadge(tx, endorsement.badgeId);
+  if (steward.host === null) notify(tx, { organisationId: steward.id, kind, endorsementId: endorsement.id, badgeId: endorsement.badgeId });
+}
+
+/** The endorser's admins hear of the steward's decision, when the endorser is ours. */
+export function notifyEndorser(tx: DatabaseLike, endorsement: Endorsement, kind: NotificationKind) {
+  const endorser = organisationById(tx, endorsement.endorserOrganisationId);
+  if (endorser.host === null) notify(tx, { organisationId: endorser.id, kind, endorsementId: endorsement.id, badgeId: endorsement.badgeId });
 }
 
 export type EndorseOutcome = "created" | "updated" | "renewed" | "unchanged";
@@ -175,15 +216,8 @@ export function endorseBadge(
     // OB 3.0's schema wants `proof` as an array; verifiers accept one proof either way.
     const credential = { ...signed, proof: [signed.proof] };
 
-    // Renewing with the same words keeps the steward's decision; anything new is decided
-    // again: automatically, unless the steward reviews by hand or declined this endorser.
-    const reviewed = !access.badge.autoAcceptEndorsements || lastDecision(tx, endorser.id, badgeId) === "declined";
-    const decision =
-      existing && sameStatement
-        ? { status: existing.status, decidedAt: existing.decidedAt, decidedByUserId: existing.decidedByUserId }
-        : reviewed
-          ? { status: "pending" as const, decidedAt: null, decidedByUserId: null }
-          : { status: "accepted" as const, decidedAt: now, decidedByUserId: null };
+    const stewardIsLocal = access.steward.host === null;
+    const decision = decisionFor(tx, { existing, sameStatement, badge: access.badge, endorserId: endorser.id, stewardIsLocal, now });
 
     if (existing) {
       tx.update(endorsements)
@@ -209,6 +243,11 @@ export function endorseBadge(
         .run();
     }
     indexEndorsements(tx, badgeId);
+    // The endorser's Create or Update goes to its followers and the steward's instance; a
+    // steward of this instance answers at once when it accepts automatically.
+    ctx.federation.endorsementChanged(tx, id);
+    if (stewardIsLocal && decision.status === "accepted") ctx.federation.endorsementDecided(tx, id);
+    if (stewardIsLocal && !sameStatement) notify(tx, { organisationId: access.steward.id, kind: "endorsement_received", endorsementId: id, badgeId });
     return {
       endorsement: tx.select().from(endorsements).where(eq(endorsements.id, id)).get()!,
       outcome: !existing ? "created" : sameVersion ? "updated" : "renewed",
@@ -239,6 +278,8 @@ export function withdrawEndorsement(ctx: ServiceContext, userId: string, endorse
     // The steward's decision stays recorded: it says whether the endorsement was ever shown.
     tx.update(endorsements).set({ status: "withdrawn", updatedAt: now }).where(eq(endorsements.id, endorsementId)).run();
     indexEndorsements(tx, endorsement.badgeId);
+    ctx.federation.endorsementChanged(tx, endorsementId);
+    notifySteward(tx, endorsement, "endorsement_withdrawn");
     return tx.select().from(endorsements).where(eq(endorsements.id, endorsementId)).get()!;
   });
   ctx.events.badgeChanged(row.badgeId, "endorsements");
@@ -263,6 +304,8 @@ export function decideEndorsement(ctx: ServiceContext, userId: string, endorseme
       .where(eq(endorsements.id, endorsementId))
       .run();
     indexEndorsements(tx, endorsement.badgeId);
+    ctx.federation.endorsementDecided(tx, endorsementId);
+    notifyEndorser(tx, endorsement, parsed.data === "accept" ? "endorsement_accepted" : "endorsement_declined");
     return tx.select().from(endorsements).where(eq(endorsements.id, endorsementId)).get()!;
   });
   ctx.events.badgeChanged(row.badgeId, "endorsements");

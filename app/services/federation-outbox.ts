@@ -27,6 +27,18 @@ export interface FederationOutbox {
   /** Called inside the transaction that removes that share; `announceUri` is the Announce taken back. */
   shareWithdrawn(tx: DatabaseLike, organisationId: string, badgeId: string, announceUri: string): void;
   /**
+   * Called inside the transaction that created, updated, renewed or withdrew a local
+   * organisation's endorsement: the endorser's Create, Update or Delete of it, to its
+   * followers and to the badge's steward.
+   */
+  endorsementChanged(tx: DatabaseLike, endorsementId: string): void;
+  /**
+   * Called inside the transaction in which a local steward accepted or declined an
+   * endorsement (by hand or automatically): its Accept or Reject, to the endorser and to
+   * the steward's followers, so every instance holding the badge shows the same set.
+   */
+  endorsementDecided(tx: DatabaseLike, endorsementId: string): void;
+  /**
    * `document` with a Data Integrity proof made with the Ed25519 key of the local actor
    * `actorUri` (its `#ed25519-key`), so anyone can verify it from the actor's public key.
    * The keys live with federation; services sign through here.

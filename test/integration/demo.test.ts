@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { follows, inboxActivities } from "../../db/schema";
 import { getPublicBadge, searchCatalogue } from "../../app/services/catalogue.server";
 import { startDemo, type Demo } from "../../scripts/demo";
+import { listBadgeEndorsements } from "../../app/services/endorsement-queries.server";
+import { waitFor } from "../support/loopback";
 
 const quiet = () => {};
 
@@ -41,6 +43,15 @@ describe("npm run demo", () => {
     // B's badge builds on A's: the prerequisite resolves to the copy B now holds.
     const oral = getPublicBadge(b.server.db, found(b, "Oral History Interviewing")!.id);
     expect(oral.prerequisites.map((p) => p.name)).toEqual(["Community Archiving", "Social Innovation 101"]);
+
+    // Endorsements across the instances: shown on both, the withdrawn one on neither.
+    const endorsers = (d: Demo["a"], name: string) => listBadgeEndorsements(d.server.db, found(d, name)!.id).map((e) => [e.endorser.name, e.endorser.host]);
+    expect(endorsers(a, "Social Innovation 101")).toContainEqual(["Greenfield College", b.host]);
+    expect(endorsers(b, "Social Innovation 101")).toContainEqual(["Greenfield College", null]);
+    expect(endorsers(b, "Community Archiving")).toContainEqual(["Acme Ventures", a.host]);
+    expect(endorsers(a, "Community Archiving")).toContainEqual(["Acme Ventures", null]);
+    await waitFor(() => !endorsers(a, "Storytelling for Change").some(([name]) => name === "Riverside Library"), 5000, "the withdrawal on A");
+    expect(endorsers(b, "Storytelling for Change").map(([name]) => name)).not.toContain("Riverside Library");
 
     // The catalogue pages say the same as the services.
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();

@@ -29,7 +29,8 @@ import {
   verifyObject,
   type Multikey,
 } from "@fedify/fedify";
-import { follows, inboxActivities, outboxActivities, remoteActors } from "../../db/schema";
+import { badges, follows, inboxActivities, outboxActivities, remoteActors } from "../../db/schema";
+import { endorseBadge } from "../../app/services/endorsements.server";
 import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
 import { withdrawBadge } from "../../app/services/publishing.server";
@@ -234,6 +235,24 @@ describe("interop with Fedify 1.5.9 as a peer", () => {
     for (const item of page.orderedItems) {
       expect(await verifyObject(Activity, item, loaders), `${String(item.type)} from the outbox`).not.toBeNull();
     }
+  });
+
+  it("reads our endorsement as a Note replying to the badge with Fedify's JSON-LD processor, and verifies the endorser's Create", async () => {
+    const acme = makeLocalTeam(ctx, { handle: "acme", name: "Acme Ventures", kind: "business" });
+    const badgeId = server.db.select().from(badges).where(eq(badges.uri, theoryOfChange)).get()!.id;
+    const { endorsement } = endorseBadge(ctx, acme.admin.id, badgeId, { organisationId: acme.org.id, statement: "We hire for this skill.", versionNumber: 1 });
+    const signedLoader = await peer.context.getDocumentLoader({ identifier: PEER_IDENTIFIER });
+    const note = await peer.context.lookupObject(endorsement.uri, { documentLoader: signedLoader });
+    expect(note).toBeInstanceOf(Note);
+    expect((note as Note).replyTargetId?.href).toBe(theoryOfChange);
+    expect((note as Note).attributionId?.href).toBe(acme.org.uri);
+    expect(String((note as Note).content)).toContain("We hire for this skill.");
+    // The endorser's Create, as its outbox lists it, passes Fedify's proof check.
+    const outbox = await peer.context.lookupObject(`${acme.org.uri}/outbox`, { documentLoader: signedLoader });
+    const page = (await signedLoader((outbox as OrderedCollection).firstId!.href)).document as { orderedItems: Record<string, unknown>[] };
+    expect(page.orderedItems.map((a) => a.type)).toEqual(["Create"]);
+    const verified = await verifyObject(Activity, page.orderedItems[0], { documentLoader: peer.context.documentLoader, contextLoader: peer.context.contextLoader });
+    expect(verified).toBeInstanceOf(Create);
   });
 
   it("refuses what Fedify signed but someone changed on the way, ignores what it does not know, applies each activity once, and undoes a follow", async () => {

@@ -107,14 +107,13 @@ describe("endorsements", () => {
       expect(rows()).toEqual([]);
     });
 
-    it("refuses a badge of another instance, and acting for an organisation of another instance", () => {
+    it("endorses a badge of another instance, waiting for its steward there; refuses acting for an organisation of another instance", () => {
       const remote = makeOrganisation(ctx.db, { name: "Faraway Trust", host: "faraway.example" });
       const remoteBadge = makePublishedBadge(ctx.db, { steward: remote, content: { name: "Remote badge", criteria: "Do it." } });
-      expectDomainError(
-        () => endorseBadge(ctx, business.admin.id, remoteBadge.id, { organisationId: business.org.id, statement: "Good.", versionNumber: 1 }),
-        "conflict",
-        /stewarded on faraway.example/,
-      );
+      // The steward's instance decides (its Accept arrives later), however this one's badges are set.
+      const made = endorseBadge(ctx, business.admin.id, remoteBadge.id, { organisationId: business.org.id, statement: "Good.", versionNumber: 1 });
+      expect(made.endorsement.status).toBe("pending");
+      expect(made.endorsement.activityUri).toMatch(new RegExp(`^${business.org.uri}/activities/`));
       addMember(ctx.db, remote.id, business.admin.id, "admin");
       expectDomainError(() => endorseBadge(ctx, business.admin.id, badgeId, { organisationId: remote.id, statement: "Good.", versionNumber: 1 }), "not_found");
     });
