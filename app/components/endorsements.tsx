@@ -48,7 +48,12 @@ export function EndorsementSummary({ counts }: { counts: EndorsementSectionData[
           <Link to={catalogueHref({ endorserKind: k.kind })}>{countOf(k.kind as NetworkKind, k.count)}</Link>
         </span>
       ))}
-      {remote.length ? `, from ${counts.byInstance.length} instances` : null}.
+      {remote.length
+        ? counts.byInstance.length === 1
+          ? `, all from ${remote[0].host}`
+          : `, from ${counts.byInstance.length} instances`
+        : null}
+      .
       {counts.forEarlierVersions ? (
         <span className="muted">
           {" "}
