@@ -7,7 +7,7 @@
 // learner expects today's answer.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { CredentialNetwork, Outcome, RemoteResource, VerificationKey } from "../app/services/credential-network";
-import { isFetchError } from "./fetch-errors";
+import { isFetchError, type RemoteError } from "./fetch-errors";
 import type { Fetcher } from "./fetcher";
 import { ed25519PublicKeyFromMultikey } from "./keys";
 import { verifyProof } from "./proof";
@@ -96,7 +96,8 @@ export function createCredentialNetwork(options: CredentialNetworkOptions): Cred
       const res = await fetcher.getBytes(url, { accept, maxBytes });
       return ok({ body: res.body, url: res.url, contentType: res.contentType.split(";")[0].trim().toLowerCase() });
     } catch (error) {
-      return fail(reasonOf(error));
+      const status = isFetchError(error, "remote") ? (error as RemoteError).status : undefined;
+      return { ok: false, reason: reasonOf(error), ...(status ? { status } : {}) };
     }
   }
 

@@ -13,7 +13,8 @@ export interface RemoteResource {
   url: string;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+// `status`: the HTTP status when the remote answered with a failure (410: gone, revoked).
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string; status?: number };
 
 export interface VerificationKey {
   publicKey: KeyObject;
