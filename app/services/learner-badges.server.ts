@@ -223,3 +223,13 @@ export function listLearnerBadges(db: DatabaseLike, userId: string): LearnerBadg
     };
   });
 }
+
+/** One of the learner's own imported credentials (the notice after an import), or null. */
+export function learnerCredential(db: DatabaseLike, userId: string, credentialId: string): (CredentialProof & { badgeUri: string; achievementName: string | null }) | null {
+  const row = db
+    .select()
+    .from(learnerCredentials)
+    .where(and(eq(learnerCredentials.userId, userId), eq(learnerCredentials.id, credentialId)))
+    .get();
+  return row ? { ...proofOf(row)!, badgeUri: row.badgeUri, achievementName: row.achievementName } : null;
+}
