@@ -156,7 +156,8 @@ export default function Learning() {
               A credential an issuer gave you proves that you hold a badge. It is checked where it can be: its signature, that it is still valid and not
               revoked, and that it was made out to your e-mail address. One that cannot be verified is kept, marked not verified.
             </p>
-            <ImportForm values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} message={failed?.message} busy={busy} />
+            {/* Keyed by the last import, so a successful one clears the chosen file. */}
+            <ImportForm key={imported?.id ?? "none"} values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} message={failed?.message} busy={busy} />
           </section>
         </aside>
       </div>
