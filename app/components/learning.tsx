@@ -18,11 +18,29 @@ export interface ProofView {
 
 const FORMAT = { ob2: "Open Badges 2.0 assertion", ob3: "Open Badges 3.0 credential" } as const;
 
+/**
+ * Who issued it: the name the credential gives, with the id its signature is tied to (a
+ * DID, shortened, or a web host), since a name alone is only what the credential claims.
+ */
+export function issuerLabel(proof: Pick<ProofView, "issuerName" | "issuerUri">): string | null {
+  const { issuerName: name, issuerUri: uri } = proof;
+  let id: string | null = null;
+  if (uri && /^https?:\/\//i.test(uri)) {
+    try {
+      id = new URL(uri).host;
+    } catch {
+      id = uri;
+    }
+  } else if (uri) id = uri.length > 32 ? `${uri.slice(0, 24)}…${uri.slice(-6)}` : uri;
+  if (name && id) return `${name} (${id})`;
+  return name ?? id;
+}
+
 /** How a held badge is known, in a pill and a sentence. Unverified is never shown as proof. */
 export function ProofSummary({ status, proof }: { status: "held" | "planned"; proof: ProofView | null }) {
   if (status === "planned") return <span className="pill">Planned</span>;
   if (!proof) return <span className="pill">Self-declared</span>;
-  const issuer = proof.issuerName ?? proof.issuerUri;
+  const issuer = issuerLabel(proof);
   if (proof.verification === "verified")
     return (
       <>
@@ -52,7 +70,7 @@ export function ProofSummary({ status, proof }: { status: "held" | "planned"; pr
 
 /** What was checked, for a learner (or anyone they show it to) who wants to know. */
 export function ProofChecks({ proof, label }: { proof: ProofView; label: string }) {
-  const mark = { passed: "Passed", failed: "Failed", skipped: "Not checked" } as const;
+  const mark = { passed: "Passed", failed: "Failed", skipped: "Note" } as const;
   return (
     <details className="proof-checks">
       <summary>

@@ -10,7 +10,8 @@ import type { DatabaseLike } from "../../db/client";
 import { badges, learnerCredentials, users, versions, type CredentialVerification } from "../../db/schema";
 import type { CredentialNetwork } from "./credential-network";
 import { readCredential, type CredentialPayload } from "./credential-reading.server";
-import { isHttpUrl } from "./credential-checks.server";
+import { isHttpUrl, type CheckList } from "./credential-checks.server";
+import { organisationsOfBadges } from "./catalogue-authors.server";
 import { isValidationError, NotFoundError, ValidationError, type FieldErrors } from "./errors";
 import { setLearnerBadge } from "./learner-badges.server";
 import { verifyOb2 } from "./ob2-verification.server";
@@ -96,6 +97,21 @@ function readOrExplain(bytes: Uint8Array, field: "file" | "url"): CredentialPayl
   }
 }
 
+/**
+ * Open Badges lets anyone award an achievement: a valid signature says who issued the
+ * credential, not that they stand behind the badge. Whether the issuer is one of the
+ * badge's authors is said next to the checks, as a note; it does not make a proof fail.
+ */
+function noteIssuer(db: DatabaseLike, checks: CheckList, badgeId: string | null, issuerUri: string | null) {
+  if (!badgeId) return checks.skip("Issuer", "This instance does not know the badge, so it cannot say whether the issuer is one of its authors.");
+  const authors = organisationsOfBadges(db, [badgeId]).get(badgeId);
+  const author = authors && issuerUri ? [authors.steward, ...authors.coAuthors].find((o) => o.uri === issuerUri) : undefined;
+  if (author && authors) {
+    return checks.pass("Issuer", `The issuer is the badge's ${author === authors.steward ? "steward" : "co-author"}, ${author.name}.`);
+  }
+  checks.skip("Issuer", "The issuer is not one of the badge's authors: Open Badges lets any organisation award a badge, so judge the issuer for yourself.");
+}
+
 async function verify(network: CredentialNetwork, payload: CredentialPayload, email: string, now: Date): Promise<CredentialVerdict> {
   if (payload.kind === "json") {
     return payload.format === "ob3" ? verifyOb3(network, { document: payload.document }, { email }, now) : verifyOb2(network, { document: payload.document }, { email }, now);
@@ -141,6 +157,7 @@ export async function importCredential(
   }
   const verdict = await verify(network, payload, learner.email, now);
   const known = badgeNamedBy(db, verdict.badgeUri);
+  noteIssuer(db, verdict.checks, known?.id ?? null, verdict.issuerUri);
   const badgeUri = known?.uri ?? verdict.badgeUri;
   const verification: CredentialVerification = verdict.checks.verified ? "verified" : "unverified";
   const id = randomUUID();

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { learnerBadges, learnerCredentials, users } from "../../db/schema";
 import { learnerBadgeUris } from "../../app/services/learner-badges.server";
 import { makePublishedBadge, makeDraftBadge } from "../support/catalogue-factories";
-import { makeOrganisation } from "../support/factories";
+import { makeOrganisation, makeUser } from "../support/factories";
+import { createOrganisation } from "../../app/services/organisations.server";
 import { bakedPng, didKeyIssuer, ob2Hosted, ob3Credential, signJcs, type Json } from "../support/credentials";
 import { startLoopbackServer, type LoopbackServer } from "../support/loopback";
-import { HttpSession, startTestServer, type TestServer } from "../support/server";
+import { HttpSession, serviceContextOf, startTestServer, type TestServer } from "../support/server";
 
 const EMAIL = "lena@example.org";
 let server: TestServer;
@@ -133,6 +134,28 @@ describe("importing credentials", () => {
     const badgePage = await (await lena.get(`/badges/${localBadge.id}`)).text();
     expect(badgePage).toContain("Verified credential");
     expect(badgePage).toContain("issued by Harbour College");
+  });
+
+  it("notes when the issuer is the badge's steward: an organisation here signs with its actor's key, fetched over HTTP", async () => {
+    const ctx = serviceContextOf(server);
+    const owner = makeUser(server.db);
+    const riverside = createOrganisation(ctx, owner.id, { handle: "riverside", name: "Riverside Learning", kind: "school", description: "" });
+    const badge = makePublishedBadge(server.db, { steward: riverside, content: { name: "Community Mapping" }, publicUrl: ctx.publicUrl });
+    const unsigned = ob3Credential({ issuer: riverside.uri, issuerName: riverside.name, achievementId: badge.uri, email: EMAIL });
+    const signed = server.db.transaction((tx) => ctx.federation.signAsActor(tx, riverside.uri, unsigned));
+    const res = await lena.post("/learning", importForm({ file: { bytes: JSON.stringify({ ...signed, proof: [signed.proof] }), name: "c.json", type: "application/json" } }));
+    expect(res.status).toBe(302);
+    const [stored] = credentials();
+    expect(stored.verification).toBe("verified");
+    expect(stored.checks).toContainEqual({ check: "Issuer", outcome: "passed", detail: "The issuer is the badge's steward, Riverside Learning." });
+
+    // Another issuer's credential for the same badge is verified too, with a note.
+    const stranger = didKeyIssuer();
+    const other = signJcs(ob3Credential({ issuer: stranger.did, achievementId: badge.uri, email: EMAIL }), stranger);
+    await lena.post("/learning", importForm({ file: { bytes: JSON.stringify(other), name: "d.json", type: "application/json" } }));
+    const note = credentials().find((c) => c.issuerUri === stranger.did)!;
+    expect(note.verification).toBe("verified");
+    expect(note.checks.find((c) => c.check === "Issuer")).toMatchObject({ outcome: "skipped", detail: expect.stringMatching(/not one of the badge's authors/) });
   });
 
   it("keeps a tampered credential as not verified, and never shows it as proof", async () => {
