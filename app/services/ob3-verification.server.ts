@@ -145,7 +145,9 @@ export async function verifyOb3(
   const issuerId = typeof shape.issuer === "string" ? shape.issuer : shape.issuer.id;
   const issuerName = typeof shape.issuer === "string" ? null : (shape.issuer.name ?? null);
   const issuedAt = parseDate(shape.validFrom ?? shape.issuanceDate);
-  const expiresAt = parseDate(shape.validUntil ?? shape.expirationDate);
+  // A VC-JWT's own `exp` bounds it too, whichever comes first.
+  const untils = [parseDate(shape.validUntil ?? shape.expirationDate), "jwt" in input ? parseDate(input.jwt.payload.exp) : null].filter((d): d is Date => d !== null);
+  const expiresAt = untils.length ? new Date(Math.min(...untils.map((d) => d.getTime()))) : null;
   const checks = new CheckList();
 
   const { proof: _proof, ...unsecured } = credential;

@@ -164,6 +164,9 @@ describe("Open Badges 3.0, VC-JWT", () => {
     expect(failed(verdict)).toEqual([]);
     expect(verdict.checks.checks.find((c) => c.check === "Issuer's signature")?.detail).toMatch(/EdDSA, VC-JWT/);
 
+    const lapsed = signJws({ ...credential, exp: Math.floor(Date.parse("2026-05-01T00:00:00Z") / 1000) }, issuer.privateKey, { kid: issuer.verificationMethod });
+    expect((await verifyOb3(network, { jwt: jwt(lapsed) }, learner, NOW)).checks.reason).toBe("The credential expired on 2026-05-01T00:00:00.000Z.");
+
     const tampered = tamperJws(token, (p) => void ((p.credentialSubject as Json).achievement = { id: "https://badges.example/other", type: ["Achievement"], name: "x", description: "x", criteria: { narrative: "x" } }));
     const refused = await verifyOb3(network, { jwt: jwt(tampered) }, learner, NOW);
     expect(refused.checks.reason).toBe("The signature does not verify with the issuer's key.");
