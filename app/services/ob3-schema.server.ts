@@ -1,9 +1,9 @@
 // Conformance of an imported Open Badges 3.0 credential to 1EdTech's official JSON Schema
-// for AchievementCredential / OpenBadgeCredential (a copy in ./schemas, the same file the
+// for AchievementCredential / OpenBadgeCredential (a copy in app/schemas, the same file the
 // tests' fixtures hold). Compiled once, on the first import that needs it.
 import Ajv2019 from "ajv/dist/2019";
 import addFormats from "ajv-formats";
-import schema from "./schemas/ob3-achievementcredential.schema.json";
+import schema from "../schemas/ob3-achievementcredential.schema.json";
 
 type Validate = ReturnType<Ajv2019["compile"]>;
 let compiled: Validate | null = null;
