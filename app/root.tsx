@@ -60,6 +60,9 @@ function Layout({ children }: { children: ReactNode }) {
               {user ? (
                 <>
                   <li>
+                    <SectionLink section="learning">My learning</SectionLink>
+                  </li>
+                  <li>
                     <SectionLink section="work">My work</SectionLink>
                   </li>
                   <li>

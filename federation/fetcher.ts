@@ -66,7 +66,7 @@ export interface Fetcher {
    */
   getDocument(url: string, options?: { signAs?: SigningKey; accept?: string }): Promise<FetchedDocument>;
   /** Bytes of any resource (a badge's image), with the same guards and size cap. */
-  getBytes(url: string, options?: { accept?: string }): Promise<{ body: Buffer; contentType: string; url: string }>;
+  getBytes(url: string, options?: { accept?: string; maxBytes?: number }): Promise<{ body: Buffer; contentType: string; url: string }>;
   /** Any JSON document (WebFinger, NodeInfo): the same guards, without the `id` rule. */
   getJson(url: string, options?: { signAs?: SigningKey; accept?: string }): Promise<FetchedDocument>;
   /** One POST, never redirected; any status is returned, network failures are thrown. */
@@ -252,7 +252,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
     }
   }
 
-  async function get(raw: string, options: { signAs?: SigningKey; accept: string }) {
+  async function get(raw: string, options: { signAs?: SigningKey; accept: string; maxBytes?: number }) {
     const deadline = Date.now() + settings.timeoutMs;
     const asked = new URL(normaliseUrl(checkTarget(raw).href)!);
     let url = asked;
@@ -260,7 +260,9 @@ export function createFetcher(config: FetcherConfig): Fetcher {
     for (let hop = 0; ; hop++) {
       const base = { accept: options.accept, "user-agent": config.userAgent };
       const headers = options.signAs ? signRequest({ method: "GET", url: url.href, headers: base }, options.signAs) : base;
-      const res = await exchange(url, { method: "GET", headers, overflow: "refuse", limit: settings.maxResponseBytes }, deadline);
+      // A caller's own cap may only be tighter than the fetcher's.
+      const limit = Math.min(options.maxBytes ?? settings.maxResponseBytes, settings.maxResponseBytes);
+      const res = await exchange(url, { method: "GET", headers, overflow: "refuse", limit }, deadline);
       if (REDIRECTS.has(res.status)) {
         const location = res.headers.location;
         if (!location) throw new RemoteError(url.href, res.status);
@@ -296,7 +298,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
 
   return {
     async getBytes(raw, options = {}) {
-      const { url, res } = await get(raw, { accept: options.accept ?? "*/*" });
+      const { url, res } = await get(raw, { accept: options.accept ?? "*/*", maxBytes: options.maxBytes });
       return { body: res.body, contentType: String(res.headers["content-type"] ?? ""), url: url.href };
     },
 

@@ -22,6 +22,8 @@ import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox, forwardToBadgeAudience } from "./publisher";
 import { actorDirectory } from "./remote-actors";
+import { createCredentialNetwork } from "./credential-network";
+import type { CredentialNetwork } from "../app/services/credential-network";
 import { instanceActorUri } from "./uris";
 
 /** Our domain's reading of a badge object; null when the object is not a badge at all. */
@@ -67,6 +69,8 @@ export interface FederationRuntime {
   following: FollowingDeps;
   follow(userId: string, organisationId: string, input: string): Promise<Follow>;
   unfollow(userId: string, organisationId: string, followingUri: string): void;
+  /** What verifying learners' imported credentials needs of the network and of keys. */
+  credentials: CredentialNetwork;
   /** Back-fills started and not yet finished (tests wait on them). */
   idle(): Promise<void>;
 }
@@ -178,6 +182,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     following,
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
     unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),
+    credentials: createCredentialNetwork({ fetcher, allowPlainHttp: options.allowPlainHttp }),
     async idle() {
       while (pending.size) await Promise.allSettled([...pending]);
     },

@@ -11,6 +11,8 @@ import { badgeSharers, shareBadge, shareOptions, ShareSchema, stopSharing } from
 import { catalogueHref } from "~/utils/catalogue-url";
 import { formAction, handle, optionalUser, requireUser } from "~/utils/http.server";
 import { endorsementSection } from "~/utils/endorsements-view.server";
+import { LearnerCard } from "~/components/learning";
+import { learnerBadgeState, markBadge, unmarkBadge } from "~/services/learner-badges.server";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -71,17 +73,30 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       sharing: shareOptions(db, user?.id ?? null, id),
       sharedBy: badgeSharers(db, id),
       endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
+      learning: { signedIn: !!user, state: user ? learnerBadgeState(db, user.id, badge.uri) : null },
     };
   });
 }
 
 const ShareForm = z.object({ intent: z.enum(["share", "unshare"]) }).and(ShareSchema);
+const LEARNER_INTENTS = { hold: "held", plan: "planned", forget: "removed" } as const;
+const LearnerForm = z.object({ intent: z.enum(["hold", "plan", "forget"]) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await request.formData();
   const values = { intent: String(form.get("intent") ?? ""), organisationId: String(form.get("organisationId") ?? "") };
   const badgeId = params.badgeId ?? "";
+  const learner = LearnerForm.safeParse(values);
+  if (learner.success) {
+    // Any signed-in user is a learner: no organisation, no role.
+    return handle(() => {
+      const { intent } = learner.data;
+      if (intent === "forget") unmarkBadge(context.services.db, user.id, badgeId);
+      else markBadge(context.services.db, user.id, badgeId, { status: LEARNER_INTENTS[intent] as "held" | "planned" });
+      return redirect(`/badges/${encodeURIComponent(badgeId)}?learning=${LEARNER_INTENTS[intent]}#learning-heading`);
+    });
+  }
   return formAction(values, () => {
     const input = ShareForm.safeParse(values);
     if (!input.success) throw new ValidationError("Choose the organisation that shares this badge.");
@@ -251,6 +266,7 @@ function PublicBadgePage({ data }: { data: PublicData }) {
               ))}
             </ul>
           </section>
+          <LearnerCard data={data.learning} badgeName={content.name} back={`/badges/${data.id}`} />
           <SharedBy sharers={data.sharedBy} />
           <ShareForms data={data} />
           <Versions data={data} />
@@ -313,9 +329,20 @@ function ShareNotice({ data }: { data: PublicData }) {
   const name = (id: string | null) => data.sharing.find((o) => o.organisationId === id)?.name;
   const shared = name(params.get("shared"));
   const unshared = name(params.get("unshared"));
+  const learning = params.get("learning");
+  const LEARNING_DONE: Record<string, string> = {
+    held: "Added to your badges as held.",
+    planned: "Added to your plans.",
+    removed: "Removed from your list.",
+  };
   return (
     <>
       <FormMessage message={failed} />
+      {learning && LEARNING_DONE[learning] && !failed ? (
+        <div className="notice ok" role="status">
+          {LEARNING_DONE[learning]} <Link to="/learning">See my learning</Link>
+        </div>
+      ) : null}
       {shared && !failed ? (
         <div className="notice ok" role="status">
           {shared} shared this badge with its followers.

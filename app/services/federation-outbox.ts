@@ -3,6 +3,7 @@
 // federation/publisher.ts and handed to services through ServiceContext; services never
 // import federation/.
 import type { DatabaseLike } from "../../db/client";
+import type { CredentialNetwork } from "./credential-network";
 
 export type BadgeChange = "published" | "deprecated" | "withdrawn";
 
@@ -51,4 +52,6 @@ export interface FederationActions {
   /** An admin of `organisationId` follows the organisation `input` names (@handle@host or a URL). */
   follow(userId: string, organisationId: string, input: string): Promise<{ followingUri: string; status: string }>;
   unfollow(userId: string, organisationId: string, followingUri: string): void;
+  /** Fetching and key resolution for verifying credentials learners import. */
+  credentials: CredentialNetwork;
 }

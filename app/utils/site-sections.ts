@@ -1,13 +1,15 @@
 // Which part of the site a page belongs to, for the top navigation. The catalogue is what
 // anyone may browse (the list, a badge's public page, its published versions); "my work"
 // is what authors do with their badges (dashboard, starting a badge, editing, history,
-// publishing); organisations are their pages. Pure, shared by server and browser.
-export type SiteSection = "catalogue" | "work" | "organisations";
+// publishing); organisations are their pages; learning is what a learner holds and plans.
+// Pure, shared by server and browser.
+export type SiteSection = "catalogue" | "work" | "organisations" | "learning";
 
 export const SECTION_HOME: Record<SiteSection, string> = {
   catalogue: "/badges",
   work: "/dashboard",
   organisations: "/orgs",
+  learning: "/learning",
 };
 
 // Pages under /badges/:id that belong to the authors' work, not to the public catalogue.
@@ -27,6 +29,8 @@ export function sectionOf(pathname: string): SiteSection | null {
       return "work";
     case "orgs":
       return "organisations";
+    case "learning":
+      return "learning";
     default:
       return null;
   }

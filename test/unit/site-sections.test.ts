@@ -25,8 +25,10 @@ describe("sectionOf", () => {
     }
   });
 
-  it("knows organisation pages, and claims nothing else", () => {
+  it("knows organisation pages and the learner's page, and claims nothing else", () => {
     expect(sectionOf("/orgs/changemakers/members")).toBe("organisations");
+    expect(sectionOf("/learning")).toBe("learning");
+    expect(currentFor("learning", "/learning")).toBe("page");
     for (const path of ["/", "/signin", "/invitations/abc", `/badges/${id}/unknown`, "/badgesx"]) {
       expect(sectionOf(path), path).toBeNull();
     }
