@@ -39,6 +39,13 @@ export interface FederationOutbox {
    */
   endorsementDecided(tx: DatabaseLike, endorsementId: string): void;
   /**
+   * Called inside the transaction that records following the relay at `inboxUrl`: the
+   * instance actor's Follow of the Public collection, sent there; returns its id.
+   */
+  followRelay(tx: DatabaseLike, inboxUrl: string): string;
+  /** Called inside the transaction that forgets the relay: the Undo of that Follow. */
+  unfollowRelay(tx: DatabaseLike, inboxUrl: string, followActivityUri: string): void;
+  /**
    * `document` with a Data Integrity proof made with the Ed25519 key of the local actor
    * `actorUri` (its `#ed25519-key`), so anyone can verify it from the actor's public key.
    * The keys live with federation; services sign through here.
