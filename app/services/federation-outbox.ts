@@ -3,6 +3,7 @@
 // federation/publisher.ts and handed to services through ServiceContext; services never
 // import federation/.
 import type { DatabaseLike } from "../../db/client";
+import type { Discovery } from "./discovery";
 
 export type BadgeChange = "published" | "deprecated" | "withdrawn";
 
@@ -58,4 +59,6 @@ export interface FederationActions {
   /** An admin of `organisationId` follows the organisation `input` names (@handle@host or a URL). */
   follow(userId: string, organisationId: string, input: string): Promise<{ followingUri: string; status: string }>;
   unfollow(userId: string, organisationId: string, followingUri: string): void;
+  /** What another instance or organisation offers, looked up by what a person typed; nothing is stored. */
+  lookUp(input: string): Promise<Discovery>;
 }
