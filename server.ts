@@ -123,7 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         env,
         auth,
         services: { db, publicUrl: env.PUBLIC_URL, events: realtime.events, federation: federation.outbox },
-        federation: { follow: federation.follow, unfollow: federation.unfollow, credentials: federation.credentials },
+        federation: { follow: federation.follow, unfollow: federation.unfollow, credentials: federation.credentials, lookUp: federation.lookUp },
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
     }),

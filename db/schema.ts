@@ -526,6 +526,27 @@ export const follows = sqliteTable(
 );
 export type Follow = typeof follows.$inferSelect;
 
+export const RELAY_STATUSES = ["pending", "accepted", "rejected"] as const;
+export type RelayStatus = (typeof RELAY_STATUSES)[number];
+
+// ActivityPub relays this instance follows (Mastodon-style: the instance actor follows the
+// Public collection at the relay's inbox). The relay then passes on what other instances
+// publish, and we send it our public badge activities. Known by inbox, as operators add
+// them; the relay's actor is learnt from its Accept.
+export const relays = sqliteTable(
+  "relays",
+  {
+    inboxUrl: text("inbox_url").primaryKey(),
+    actorUri: text("actor_uri"),
+    followActivityUri: text("follow_activity_uri").notNull(),
+    status: text("status", { enum: RELAY_STATUSES }).notNull().default("pending"),
+    createdAt: createdAt(),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("relays_follow_unique").on(t.followActivityUri), index("relays_actor_idx").on(t.actorUri)],
+);
+export type Relay = typeof relays.$inferSelect;
+
 // The transactional outbox: an activity is written here in the same transaction as the
 // change it announces; deliveries fan it out. It is also what the actor's outbox lists.
 export const outboxActivities = sqliteTable(

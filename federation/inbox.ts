@@ -20,6 +20,7 @@ import {
   type ReceivedEndorsement,
   type ReceivedOutcome,
 } from "../app/services/received-endorsements.server";
+import { findRelayByFollow, isAcceptedRelay, relayAnswered } from "../app/services/relays.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import { isEndorsementObject, readEndorsementObject } from "./endorsement-object";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
@@ -184,7 +185,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
   try {
-    plan = type ? await planFor(deps, type, activity, actorUri) : { reason: `${typeOf(activity).join(", ")} is not handled here.`, ignored: true };
+    plan = type ? await planFor(deps, type, activity, actorUri, verified.ownerUri) : { reason: `${typeOf(activity).join(", ")} is not handled here.`, ignored: true };
   } catch (e) {
     const refused = asRefusal(e);
     record(deps.db, activity, actorUri, "rejected", refused.message);
@@ -248,7 +249,11 @@ const followsActor = (db: DatabaseLike, actorUri: string) =>
     .limit(1)
     .get();
 
-async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string): Promise<Plan> {
+/**
+ * `signerUri` signed the request: the actor itself, or someone passing its activity on
+ * (then the actor's own proof was checked), such as a relay this instance follows.
+ */
+async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUri: string, signerUri: string): Promise<Plan> {
   // One of ours, forwarded back to us (a steward elsewhere passing our endorser's activity
   // on to its followers, this instance among them): already applied here when it was made.
   if (origin(actorUri) === origin(deps.publicUrl)) return { reason: "An activity of this instance's own; nothing to do.", ignored: true };
@@ -287,6 +292,12 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     case "Accept":
     case "Reject": {
       const object = activity.object;
+      const relay = idOf(object) ? findRelayByFollow(deps.db, idOf(object)!) : undefined;
+      if (relay) {
+        // Only the relay we asked (an actor on the host of the inbox we wrote to) answers.
+        if (new URL(actorUri).host !== new URL(relay.inboxUrl).host) throw new Refused(403, "Only the relay asked answers that Follow.");
+        return { reason: `Relay ${type === "Accept" ? "accepted" : "rejected"} the subscription.`, apply: (tx) => void relayAnswered(tx, actorUri, relay.followActivityUri, type === "Accept" ? "accepted" : "rejected") };
+      }
       if (isEndorsementObject(object) || (typeof object === "string" && findEndorsementByUri(deps.db, object))) {
         return planEndorsementDecision(deps, type, activity, actorUri);
       }
@@ -306,7 +317,7 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     case "Create":
     case "Update":
       if (isEndorsementObject(activity.object)) return planEndorsement(deps, activity, actorUri);
-      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false });
+      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false, viaRelay: isAcceptedRelay(deps.db, signerUri) });
     case "Announce":
       return planAnnounce(deps, activity, actorUri);
     case "Delete": {
@@ -351,8 +362,11 @@ async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: strin
     if (!(await sharer())?.organisationId) return { reason: "Only organisations' shares are recorded.", ignored: true };
     return { reason: "Share recorded.", apply: (tx) => void recordRemoteShare(tx, actorUri, objectUri, activity.id) };
   }
-  const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true });
-  if (plan.ignored || !plan.badgeUri) return plan;
+  // A relay's Announce (LitePub relays announce what they pass on) counts like a relayed
+  // Create, and is no organisation's share.
+  const viaRelay = isAcceptedRelay(deps.db, actorUri);
+  const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true, viaRelay });
+  if (plan.ignored || !plan.badgeUri || viaRelay) return plan;
   await sharer();
   const badgeUri = plan.badgeUri;
   return {
@@ -369,7 +383,13 @@ async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: strin
  * when it comes from its own origin (FEP-fe34) or carries its steward's valid proof;
  * otherwise, and always for Announce, it is fetched from where its id says it lives.
  */
-async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: string, object: unknown, options: { announced: boolean }): Promise<Plan> {
+async function planBadgeVersion(
+  deps: InboxDeps,
+  activity: Activity,
+  actorUri: string,
+  object: unknown,
+  options: { announced: boolean; viaRelay?: boolean },
+): Promise<Plan> {
   const objectUri = idOf(object);
   if (!objectUri) throw new Refused(400, "The activity does not name its object.");
   // Our own badges are ours to publish. Mastodon sends a boost to the boosted post's author,
@@ -389,7 +409,8 @@ async function planBadgeVersion(deps: InboxDeps, activity: Activity, actorUri: s
   if (!version) return { reason: "Not a badge definition; nothing to do.", ignored: true };
   // Badges from organisations nobody here follows are not wanted, unless already held;
   // an Announce counts when someone here follows whoever shared it.
-  const wanted = followsActor(deps.db, version.stewardUri) || held(version.badgeUri) || (options.announced && followsActor(deps.db, actorUri));
+  const wanted =
+    followsActor(deps.db, version.stewardUri) || held(version.badgeUri) || (options.announced && followsActor(deps.db, actorUri)) || !!options.viaRelay;
   if (!wanted) return { reason: "No one here follows its steward.", ignored: true };
   if (!options.announced && version.stewardUri !== actorUri) throw new Refused(403, "Only a badge's steward publishes or updates it.");
   await deps.actors.get(version.stewardUri);

@@ -27,6 +27,8 @@ export function nodeInfo21(usage: InstanceUsage, options: { publicUrl: string; v
       nodeName: `Badge Commons at ${instanceHost(options.publicUrl)}`,
       organisations: usage.organisations,
       publishedBadges: usage.publishedBadges,
+      // Where other instances (and their learners) browse the organisations hosted here.
+      organisationDirectory: `${options.publicUrl}/directory`,
     },
   };
 }

@@ -9,6 +9,9 @@ import type { DatabaseLike } from "../db/client";
 import { badges, coauthors, endorsements, organisations, outboxActivities, remoteActors } from "../db/schema";
 import type { BadgeChange, FederationOutbox } from "../app/services/federation-outbox";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
+import { acceptedRelayInboxes } from "../app/services/relays.server";
+import { instanceActorUri } from "./uris";
+import { PUBLIC_COLLECTION } from "./vocabulary";
 import {
   announceActivity,
   createActivity,
@@ -16,6 +19,7 @@ import {
   endorsementActivity,
   endorsementDecisionActivity,
   endorsementDeleteActivity,
+  followActivity,
   undoActivity,
   updateActivity,
   type AnnounceActivity,
@@ -41,7 +45,8 @@ function audienceInboxes(tx: DatabaseLike, badgeId: string, stewardUri: string):
     .innerJoin(organisations, eq(organisations.id, coauthors.organisationId))
     .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.status, "accepted"), isNull(organisations.host)))
     .all();
-  return [...new Set([stewardUri, ...localCoauthors.map((o) => o.uri)].flatMap((uri) => followerInboxes(tx, uri)))];
+  // Relays this instance follows pass public badge activities on to their other subscribers.
+  return [...new Set([...[stewardUri, ...localCoauthors.map((o) => o.uri)].flatMap((uri) => followerInboxes(tx, uri)), ...acceptedRelayInboxes(tx)])];
 }
 
 export function federationOutbox(publicUrl: string): FederationOutbox {
@@ -106,6 +111,19 @@ export function federationOutbox(publicUrl: string): FederationOutbox {
         public: false,
         inboxes: [...new Set(inboxes)],
       });
+    },
+
+    followRelay(tx: DatabaseLike, inboxUrl: string) {
+      // Mastodon's relay subscription: the instance actor follows the Public collection.
+      const follow = followActivity(instanceActorUri(publicUrl), PUBLIC_COLLECTION);
+      enqueueActivity(tx, { actorUri: follow.actor, document: follow as never, public: false, inboxes: [inboxUrl] });
+      return follow.id;
+    },
+
+    unfollowRelay(tx: DatabaseLike, inboxUrl: string, followActivityUri: string) {
+      const follow = followActivity(instanceActorUri(publicUrl), PUBLIC_COLLECTION, { id: followActivityUri });
+      const undo = undoActivity(follow);
+      enqueueActivity(tx, { actorUri: follow.actor, document: undo as never, public: false, inboxes: [inboxUrl] });
     },
 
     badgeShared(tx: DatabaseLike, organisationId: string, badgeId: string) {

@@ -9,7 +9,8 @@ import type { Db } from "../db/client";
 import { isDomainError } from "../app/services/errors";
 import { imageContentType } from "../app/services/images.server";
 import { instanceUsage } from "../app/services/instance.server";
-import { getLocalOrganisation } from "../app/services/organisations.server";
+import { getLocalOrganisation, listLocalOrganisations } from "../app/services/organisations.server";
+import { escapeHtml } from "./html";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
 import { instanceActor, organisationActor } from "./actor";
 import { toBadgeObject, toBadgeTombstone } from "./badge-object";
@@ -18,7 +19,7 @@ import { actorKeysFor } from "./keys";
 import { activityContentType, wantsActivityStreams } from "./negotiation";
 import { nodeInfo21, nodeInfoDiscovery } from "./nodeinfo";
 import { instanceActorUri } from "./uris";
-import { JRD_JSON, NODEINFO_21_PROFILE } from "./vocabulary";
+import { ACTOR_TERMS, AS_CONTEXT, JRD_JSON, NODEINFO_21_PROFILE } from "./vocabulary";
 import { servedEndorsement } from "./endorsement-documents";
 import { parseWebfingerResource, webfingerDocument } from "./webfinger";
 
@@ -198,6 +199,35 @@ export function federationRouter(options: FederationRouterOptions): Router {
       if (!found) return sendError(res, 404, "Not found.");
       if (found.state === "withdrawn") return sendJson(res, 410, found.tombstone, as(req), "no-cache");
       sendJson(res, 200, found.object, as(req));
+    }),
+  );
+
+  // The directory of organisations hosted here (named in NodeInfo's metadata), so another
+  // instance can show what this one offers without following anyone.
+  router.get(
+    "/directory",
+    activityOnly((req, res) => {
+      const orgs = listLocalOrganisations(db);
+      sendJson(
+        res,
+        200,
+        {
+          "@context": [AS_CONTEXT, { bc: ACTOR_TERMS.organisationKind.replace(/organisationKind$/, ""), organisationKind: ACTOR_TERMS.organisationKind }],
+          id: `${publicUrl}/directory`,
+          type: "OrderedCollection",
+          totalItems: orgs.length,
+          orderedItems: orgs.map((o) => ({
+            id: o.uri,
+            type: "Organization",
+            preferredUsername: o.handle,
+            name: o.name,
+            summary: o.description ? escapeHtml(o.description) : undefined,
+            organisationKind: o.kind,
+            url: o.uri,
+          })),
+        },
+        as(req),
+      );
     }),
   );
 

@@ -12,6 +12,8 @@ import { storeMirroredImage } from "../app/services/images.server";
 import { parseBadgeObject } from "./badge-object";
 import type { Fetcher } from "./fetcher";
 import { followsAwaitingBackfill } from "../app/services/follows.server";
+import type { Discovery } from "../app/services/discovery";
+import { lookUp } from "./discovery";
 import { backfillOutbox, followOrganisation, unfollowOrganisation, type FollowingDeps } from "./following";
 import { acceptActivity } from "./activities";
 import { receiveActivity, INBOX_BODY_LIMIT, type InboxDeps } from "./inbox";
@@ -71,6 +73,7 @@ export interface FederationRuntime {
   unfollow(userId: string, organisationId: string, followingUri: string): void;
   /** What verifying learners' imported credentials needs of the network and of keys. */
   credentials: CredentialNetwork;
+  lookUp(input: string): Promise<Discovery>;
   /** Back-fills started and not yet finished (tests wait on them). */
   idle(): Promise<void>;
 }
@@ -183,6 +186,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
     unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),
     credentials: createCredentialNetwork({ fetcher, allowPlainHttp: options.allowPlainHttp }),
+    lookUp: (input) => lookUp(following, input),
     async idle() {
       while (pending.size) await Promise.allSettled([...pending]);
     },

@@ -5,9 +5,10 @@ import { FormMessage } from "~/components/forms";
 import { formatTime } from "~/components/format";
 import { ValidationError } from "~/services/errors";
 import { deliveryQueueSummary, requireInstanceAdmin, retryDeadDeliveries } from "~/services/federation-admin.server";
+import { addRelay, listRelays, removeRelay } from "~/services/relays.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "Federation deliveries · Badge Commons" }];
+export const meta: MetaFunction = () => [{ title: "Federation deliveries and relays · Badge Commons" }];
 
 const RetrySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry-host"), host: z.string().trim().min(1).max(300) }),
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   return handle(() => {
     requireInstanceAdmin(context.env.ADMIN_EMAILS, user);
-    return deliveryQueueSummary(context.services.db);
+    return { ...deliveryQueueSummary(context.services.db), relays: listRelays(context.services.db) };
   });
 }
 
@@ -30,7 +31,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     intent: String(form.get("intent") ?? ""),
     host: String(form.get("host") ?? ""),
     deliveryId: String(form.get("deliveryId") ?? ""),
+    inboxUrl: String(form.get("inboxUrl") ?? ""),
   };
+  if (values.intent === "add-relay" || values.intent === "remove-relay") {
+    const ctx = context.services;
+    return formAction(values, () => {
+      if (values.intent === "add-relay") {
+        addRelay(ctx, values);
+        return { ok: true as const, message: `Asked ${values.inboxUrl.trim()} to relay to this instance; it shows as accepted once the relay answers.` };
+      }
+      removeRelay(ctx, values);
+      return { ok: true as const, message: `Stopped following the relay ${values.inboxUrl}.` };
+    });
+  }
   return formAction(values, () => {
     const parsed = RetrySchema.safeParse(values);
     if (!parsed.success) throw new ValidationError("Choose which dead deliveries to retry.", parsed.error.flatten().fieldErrors);
@@ -179,6 +192,59 @@ export default function FederationAdmin() {
           </table>
         </div>
       )}
+
+      <h2 id="relays-heading">Relays</h2>
+      <section aria-labelledby="relays-heading" className="stack">
+        <p className="muted">
+          A relay passes public activities between the instances that subscribe to it: badges published on instances
+          nobody here follows arrive in the catalogue, and this instance's badges reach theirs. Give the relay's inbox
+          address, as for Mastodon (for example https://relay.example/inbox).
+        </p>
+        {q.relays.length ? (
+          <ul className="plain-list stack">
+            {q.relays.map((r) => (
+              <li key={r.inboxUrl} className="card row space-between">
+                <div>
+                  <strong>{r.inboxUrl}</strong>{" "}
+                  <span className={`pill ${r.status === "accepted" ? "published" : r.status === "rejected" ? "withdrawn" : "draft"}`}>
+                    {r.status === "accepted" ? "Relaying" : r.status === "rejected" ? "Refused" : "Waiting for the relay to accept"}
+                  </span>
+                  {r.actorUri ? <div className="muted small">Relay actor: {r.actorUri}</div> : null}
+                </div>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="remove-relay" />
+                  <input type="hidden" name="inboxUrl" value={r.inboxUrl} />
+                  <button type="submit" className="small secondary">
+                    Stop following<span className="visually-hidden"> the relay {r.inboxUrl}</span>
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>This instance follows no relay.</p>
+        )}
+        <Form method="post" className="stack narrow">
+          <input type="hidden" name="intent" value="add-relay" />
+          <label htmlFor="relay-inbox">Relay inbox address</label>
+          <input
+            id="relay-inbox"
+            name="inboxUrl"
+            type="url"
+            required
+            placeholder="https://relay.example/inbox"
+            defaultValue={failed && failed.values?.intent === "add-relay" ? String(failed.values.inboxUrl ?? "") : ""}
+            aria-invalid={failed?.fieldErrors?.inboxUrl ? true : undefined}
+            aria-describedby={failed?.fieldErrors?.inboxUrl ? "relay-inbox-error" : undefined}
+          />
+          {failed?.fieldErrors?.inboxUrl ? (
+            <p id="relay-inbox-error" className="field-error">
+              {failed.fieldErrors.inboxUrl[0]}
+            </p>
+          ) : null}
+          <button type="submit">Follow relay</button>
+        </Form>
+      </section>
     </section>
   );
 }

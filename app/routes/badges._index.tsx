@@ -43,7 +43,10 @@ export default function Catalogue() {
   return (
     <section className="catalogue">
       <h1>Catalogue</h1>
-      <p className="muted">Badge definitions published by organisations working together on Badge Commons.</p>
+      <p className="muted">
+        Badge definitions published by organisations working together on Badge Commons, here and on the instances they
+        follow. <Link to="/explore">Look up another instance or organisation</Link> to see what it offers.
+      </p>
 
       {/* Remounted on every navigation so the fields always show the current search. */}
       <Form method="get" action="/badges" role="search" className="catalogue-search" key={location.search}>

@@ -4,6 +4,7 @@
 // import federation/.
 import type { DatabaseLike } from "../../db/client";
 import type { CredentialNetwork } from "./credential-network";
+import type { Discovery } from "./discovery";
 
 export type BadgeChange = "published" | "deprecated" | "withdrawn";
 
@@ -40,6 +41,13 @@ export interface FederationOutbox {
    */
   endorsementDecided(tx: DatabaseLike, endorsementId: string): void;
   /**
+   * Called inside the transaction that records following the relay at `inboxUrl`: the
+   * instance actor's Follow of the Public collection, sent there; returns its id.
+   */
+  followRelay(tx: DatabaseLike, inboxUrl: string): string;
+  /** Called inside the transaction that forgets the relay: the Undo of that Follow. */
+  unfollowRelay(tx: DatabaseLike, inboxUrl: string, followActivityUri: string): void;
+  /**
    * `document` with a Data Integrity proof made with the Ed25519 key of the local actor
    * `actorUri` (its `#ed25519-key`), so anyone can verify it from the actor's public key.
    * The keys live with federation; services sign through here.
@@ -54,4 +62,6 @@ export interface FederationActions {
   unfollow(userId: string, organisationId: string, followingUri: string): void;
   /** Fetching and key resolution for verifying credentials learners import. */
   credentials: CredentialNetwork;
+  /** What another instance or organisation offers, looked up by what a person typed; nothing is stored. */
+  lookUp(input: string): Promise<Discovery>;
 }

@@ -288,3 +288,8 @@ export function organisationProfile(db: DatabaseLike, handle: string, viewerId: 
     follows: followCounts(db, organisation.uri),
   };
 }
+
+/** Organisations of this instance, by name: the public directory other instances browse. */
+export function listLocalOrganisations(db: DatabaseLike, limit = 500): Organisation[] {
+  return db.select().from(organisations).where(isNull(organisations.host)).orderBy(organisations.name).limit(limit).all();
+}
