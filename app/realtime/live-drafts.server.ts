@@ -36,6 +36,7 @@ import {
   touchedFields,
   writeValues,
   fieldsOf,
+  plainCopy,
   type LiveField,
 } from "./draft-doc";
 import { loadStoredDraft, saveStoredDraft } from "./persistence.server";
@@ -201,7 +202,7 @@ export class LiveDrafts {
       for (const [field, live] of Object.entries(MAP_CONTENT_FIELDS)) {
         if (!changed.includes(field as BadgeField)) continue;
         const next = values[live as keyof typeof values];
-        fields.set(live, Array.isArray(next) ? [...next] : next);
+        fields.set(live, plainCopy(next));
       }
       if (changed.includes("alignments")) setAlignments(draft.doc, values.alignments);
     }, SERVER_ORIGIN);

@@ -31,6 +31,7 @@ import {
 import type { ServiceContext } from "./context.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage } from "./images.server";
+import { findPrerequisiteCycle } from "./prerequisite-rules.server";
 import { requireRole, roleAtLeast } from "./roles.server";
 
 export const CreateBadgeSchema = z.object({
@@ -289,6 +290,12 @@ function appendRevision(
 ): SaveDraftResult {
   const before = revisionContent(current);
   if (sameValue(before, content)) return { status: "unchanged", revision: current };
+  // Checked only when the prerequisites change: a cycle others' publishing made since is
+  // the steward's to resolve at publication, and must not block every other edit.
+  if (!sameValue(before.prerequisites, content.prerequisites)) {
+    const cycle = findPrerequisiteCycle(tx, access.badge.uri, content);
+    if (cycle) throw new ValidationError(cycle.message, { prerequisites: [cycle.message] });
+  }
   const id = randomUUID();
   tx.insert(revisions)
     .values({

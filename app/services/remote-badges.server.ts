@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { BadgeContentSchema, type BadgeContent } from "./badge-content";
 import { indexPublishedVersion } from "./catalogue-index.server";
+import { indexPrerequisites } from "./prerequisite-index.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
 
@@ -163,6 +164,7 @@ export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, inpu
         .run();
       replaceCoauthors(tx, badge.id, v.coauthorUris);
       indexPublishedVersion(tx, badge.id);
+      indexPrerequisites(tx, badge.id);
     }
     return { badgeId: badge.id, versionId, badgeCreated, versionCreated: !held };
   });
@@ -185,6 +187,7 @@ export function withdrawRemoteBadge(db: DatabaseLike, actorUri: string, badgeUri
     if (!steward?.host || steward.uri !== actorUri) throw new ForbiddenError("Only a badge's steward withdraws it.");
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
     indexPublishedVersion(tx, badge.id);
+    indexPrerequisites(tx, badge.id);
     return { badgeId: badge.id };
   });
 }

@@ -40,7 +40,7 @@ describe("npm run demo", () => {
 
     // B's badge builds on A's: the prerequisite resolves to the copy B now holds.
     const oral = getPublicBadge(b.server.db, found(b, "Oral History Interviewing")!.id);
-    expect(oral.prerequisites.map((p) => p.name)).toEqual(["Community Archiving", "Social Innovation 101"]);
+    expect(oral.prerequisites.flatMap((c) => c.badges.map((p) => p.name))).toEqual(["Community Archiving", "Social Innovation 101"]);
 
     // The catalogue pages say the same as the services.
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
