@@ -17,7 +17,7 @@ import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
-import { federationOutbox } from "../federation/publisher";
+import { standaloneFederation } from "../federation/standalone";
 
 export interface SeedOptions {
   log?: (line: string) => void;
@@ -30,7 +30,7 @@ export interface SeedOptions {
 export async function seed(db: Db, publicUrl: string, options: SeedOptions = {}): Promise<boolean> {
   const { log = console.log, network = DEMO_NETWORK } = options;
   const { accounts, organisations: organisationList, badges: badgeList } = network;
-  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: standaloneFederation(db, publicUrl) };
   if (db.select().from(users).where(eq(users.email, accounts[0].email)).get()) {
     log("Demo data is already loaded; nothing to do.");
     return false;

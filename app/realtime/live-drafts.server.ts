@@ -39,6 +39,7 @@ import {
   plainCopy,
   type LiveField,
 } from "./draft-doc";
+import { fetchPrerequisites } from "../services/prerequisite-lookups.server";
 import { loadStoredDraft, saveStoredDraft } from "./persistence.server";
 import type { CommitReply, Peer, RevisionRef } from "./protocol";
 
@@ -209,6 +210,12 @@ export class LiveDrafts {
     draft.baseUpdate = Y.encodeStateAsUpdate(fork);
     fork.destroy();
     draft.baseRevision = { id: revision.id, number: revision.number };
+  }
+
+  /** Fetches badges of other instances the document names and this instance does not hold. */
+  async fetchPrerequisites(draft: LiveDraft): Promise<void> {
+    const uris = readValues(draft.doc).prerequisites.flatMap((row) => row.badges);
+    if (uris.length) await fetchPrerequisites(this.ctx, uris);
   }
 
   /** Whether someone has typed changes not yet in a revision. */

@@ -21,6 +21,8 @@ import { badgeAccess, currentRevision, getBadge, requireView, revisionContent, t
 import { indexPublishedVersion } from "./catalogue-index.server";
 import { indexPrerequisites } from "./prerequisite-index.server";
 import { findPrerequisiteCycle, type PrerequisiteCycle } from "./prerequisite-rules.server";
+import { fetchPrerequisites } from "./prerequisite-lookups.server";
+import { prerequisiteUris } from "./prerequisites";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
@@ -193,6 +195,19 @@ export function publishReadiness(db: DatabaseLike, badgeId: string): PublishRead
 export function describeCount(state: ApprovalState): string {
   if (state.policy === "steward") return state.met ? "the steward approved" : "the steward has not approved";
   return `${state.approvedCount} of ${state.authorCount} author organisations approved, ${state.needed} needed`;
+}
+
+/**
+ * Before publishing: badges of other instances that the current revision names are fetched
+ * again (a newer version of theirs may close a cycle, or they may be gone) and those not held
+ * yet are fetched, so publishVersion judges the pathway as it stands. For those who may
+ * publish only; outside any transaction (it awaits other instances).
+ */
+export async function refreshPrerequisitesForPublication(ctx: ServiceContext, userId: string, badgeId: string): Promise<void> {
+  const access = requireView(ctx.db, badgeId, userId);
+  if (!access.isStewardAdmin) throw new ForbiddenError("Only admins of the steward organisation can publish.");
+  const content = revisionContent(currentRevision(ctx.db, access.badge));
+  await fetchPrerequisites(ctx, prerequisiteUris(content.prerequisites), { refresh: true });
 }
 
 /**
