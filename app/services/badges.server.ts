@@ -289,6 +289,9 @@ function appendRevision(
   merged: BadgeField[],
 ): SaveDraftResult {
   const before = revisionContent(current);
+  // In its canonical form (prerequisites especially), whoever built it: what is compared,
+  // stored and later hashed must be the same for the same meaning.
+  content = parseContent(content);
   if (sameValue(before, content)) return { status: "unchanged", revision: current };
   // Checked only when the prerequisites change: a cycle others' publishing made since is
   // the steward's to resolve at publication, and must not block every other edit.
