@@ -39,7 +39,8 @@ import {
   plainCopy,
   type LiveField,
 } from "./draft-doc";
-import { fetchPrerequisites } from "../services/prerequisite-lookups.server";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "../services/prerequisite-lookups.server";
+import { prerequisiteUris } from "../services/prerequisites";
 import { loadStoredDraft, saveStoredDraft } from "./persistence.server";
 import type { CommitReply, Peer, RevisionRef } from "./protocol";
 
@@ -212,10 +213,15 @@ export class LiveDrafts {
     draft.baseRevision = { id: revision.id, number: revision.number };
   }
 
-  /** Fetches badges of other instances the document names and this instance does not hold. */
+  /**
+   * Fetches badges of other instances the document names and this instance does not hold,
+   * when the document would save at all (a commit refused for other reasons answers at once).
+   */
   async fetchPrerequisites(draft: LiveDraft): Promise<void> {
-    const uris = readValues(draft.doc).prerequisites.flatMap((row) => row.badges);
-    if (uris.length) await fetchPrerequisites(this.ctx, uris);
+    const parsed = parseDraftValues({ ...readValues(draft.doc), imageId: null }, { selfUri: draft.badgeUri });
+    if (!parsed.ok) return;
+    const uris = prerequisiteUris(parsed.content.prerequisites);
+    if (uris.length) await fetchPrerequisites(this.ctx, uris, { waitMs: LOOKUP_WAIT_MS.live });
   }
 
   /** Whether someone has typed changes not yet in a revision. */

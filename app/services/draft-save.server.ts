@@ -6,7 +6,7 @@ import type { ServiceContext } from "./context.server";
 import { isDomainError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage, storeBadgeImage, type UploadedImage } from "./images.server";
 import { parseDraftValues, valuesFromContent, type DraftValues } from "./draft-values";
-import { fetchPrerequisites } from "./prerequisite-lookups.server";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "./prerequisite-lookups.server";
 import { canonicalPrerequisites, prerequisiteConditions, prerequisiteUris, type Prerequisites } from "./prerequisites";
 
 export interface DraftFormInput {
@@ -78,7 +78,7 @@ export async function saveDraftForm(
  * version (or another address of the badge) is replaced by the badge's own URI.
  */
 async function canonicalPrerequisiteAddresses(ctx: ServiceContext, prerequisites: Prerequisites): Promise<Prerequisites> {
-  const answers = await fetchPrerequisites(ctx, prerequisiteUris(prerequisites));
+  const answers = await fetchPrerequisites(ctx, prerequisiteUris(prerequisites), { waitMs: LOOKUP_WAIT_MS.form });
   const renamed = new Map([...answers].flatMap(([uri, a]) => (a.status === "found" && a.badgeUri !== uri ? [[uri, a.badgeUri] as const] : [])));
   if (!renamed.size) return prerequisites;
   return canonicalPrerequisites(

@@ -19,6 +19,9 @@ export interface LookupBudget {
 }
 
 export const LOOKUP_BUDGET: LookupBudget = { maxLookups: 20, maxDepth: 3 };
+// How long a save waits for look-ups: a form post, a live commit (people are typing),
+// and publication (which judges the pathway as it stands, so waits longest).
+export const LOOKUP_WAIT_MS = { form: 8_000, live: 3_000, publication: 20_000 } as const;
 // Fetched at the same time, at most.
 const CONCURRENCY = 4;
 
@@ -57,18 +60,37 @@ async function inBatches(uris: string[], lookUp: (uri: string) => Promise<Remote
   return out;
 }
 
+export interface FetchOptions {
+  // Fetch again the copies held of the badges named directly (a newer version, or gone).
+  refresh?: boolean;
+  budget?: LookupBudget;
+  // Return after this long with what has come (the rest goes on and is stored when it
+  // comes): a slow instance must not hold a person's save for the fetcher's whole timeout.
+  waitMs?: number;
+}
+
 /**
  * Fetches the badges `uris` name that are not held here, then those their conditions name,
- * level by level within `budget`. With `refresh`, copies already held of the badges named
- * directly are fetched again too (a newer version, or gone). Returns every answer, by URI.
+ * level by level within the budget. Returns the answers that came, by URI.
  */
-export async function fetchPrerequisites(
-  ctx: ServiceContext,
-  uris: string[],
-  options: { refresh?: boolean; budget?: LookupBudget } = {},
-): Promise<Map<string, RemoteBadgeLookup>> {
-  const budget = options.budget ?? LOOKUP_BUDGET;
+export async function fetchPrerequisites(ctx: ServiceContext, uris: string[], options: FetchOptions = {}): Promise<Map<string, RemoteBadgeLookup>> {
   const answers = new Map<string, RemoteBadgeLookup>();
+  const work = crawl(ctx, uris, options, answers);
+  if (options.waitMs === undefined) {
+    await work;
+    return answers;
+  }
+  // Look-ups answer every remote failure themselves; what is left is a fault of ours,
+  // reported even when nobody waits any more.
+  const reported = work.catch((e: unknown) => console.warn(`fetching prerequisites failed: ${e instanceof Error ? e.stack : String(e)}`));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([reported, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.waitMs)))]);
+  clearTimeout(timer);
+  return answers;
+}
+
+async function crawl(ctx: ServiceContext, uris: string[], options: FetchOptions, answers: Map<string, RemoteBadgeLookup>): Promise<void> {
+  const budget = options.budget ?? LOOKUP_BUDGET;
   const asked = new Set<string>();
   let level = [...notHeld(ctx.db, ctx.publicUrl, uris), ...(options.refresh ? heldRemote(ctx.db, uris) : [])];
   for (let depth = 0; depth < budget.maxDepth && level.length; depth++) {
@@ -80,5 +102,4 @@ export async function fetchPrerequisites(
     const next = [...found.values()].flatMap((a) => (a.status === "found" ? a.prerequisiteUris : []));
     level = notHeld(ctx.db, ctx.publicUrl, next);
   }
-  return answers;
 }

@@ -21,7 +21,7 @@ import { badgeAccess, currentRevision, getBadge, requireView, revisionContent, t
 import { indexPublishedVersion } from "./catalogue-index.server";
 import { indexPrerequisites } from "./prerequisite-index.server";
 import { findPrerequisiteCycle, type PrerequisiteCycle } from "./prerequisite-rules.server";
-import { fetchPrerequisites } from "./prerequisite-lookups.server";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "./prerequisite-lookups.server";
 import { prerequisiteUris } from "./prerequisites";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, ValidationError } from "./errors";
@@ -207,7 +207,7 @@ export async function refreshPrerequisitesForPublication(ctx: ServiceContext, us
   const access = requireView(ctx.db, badgeId, userId);
   if (!access.isStewardAdmin) throw new ForbiddenError("Only admins of the steward organisation can publish.");
   const content = revisionContent(currentRevision(ctx.db, access.badge));
-  await fetchPrerequisites(ctx, prerequisiteUris(content.prerequisites), { refresh: true });
+  await fetchPrerequisites(ctx, prerequisiteUris(content.prerequisites), { refresh: true, waitMs: LOOKUP_WAIT_MS.publication });
 }
 
 /**

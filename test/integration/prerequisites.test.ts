@@ -9,7 +9,8 @@ import { edgesFrom } from "../../app/services/prerequisite-graph.server";
 import { addMember } from "../support/factories";
 import { currentContent } from "../support/editor-factories";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
-import { signedUp } from "../support/live-client";
+import { fieldsOf, readValues } from "../../app/realtime/draft-doc";
+import { LiveClient, signedUp, waitFor } from "../support/live-client";
 import { editDraft, type Team } from "../support/publishing";
 import { serviceContextOf, startTestServer, type HttpSession, type TestServer } from "../support/server";
 
@@ -77,7 +78,11 @@ describe("prerequisites over HTTP", () => {
     addMember(server.db, riverside.org.id, bo.user.id, "admin");
     for (const name of ["Social Innovation 101", "Storytelling", "Community Archiving"]) published[name] = publishOn(riverside, name);
   });
-  afterAll(() => server?.close());
+  const clients: LiveClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server?.close();
+  });
 
   it("saves conditions typed in the form, keeps a badge it cannot fetch, and shows each rule in words", async () => {
     const { "Social Innovation 101": si, Storytelling: story, "Community Archiving": archive } = published;
@@ -226,4 +231,28 @@ describe("prerequisites over HTTP", () => {
     expect(getBadge(server.db, oral).status).toBe("draft");
   });
 
+
+  it("co-edits conditions live: one editor's change reaches the other, a commit saves it, a cycle is refused", async () => {
+    const { "Social Innovation 101": si, Storytelling: story } = published;
+    const badgeId = await newDraft(ada, changemakers, "Mediation");
+    const [one, two] = [await LiveClient.connect(server.url, ada.session.cookieHeader), await LiveClient.connect(server.url, ada.session.cookieHeader)];
+    clients.push(one, two);
+    expect((await one.join(badgeId)).ok && (await two.join(badgeId)).ok).toBe(true);
+    const rows = [{ id: "c1", rule: "count", count: "1", badges: [si.uri, story.uri] }];
+    fieldsOf(one.doc!).set("prerequisites", rows);
+    await waitFor(() => readValues(two.doc!).prerequisites.length === 1, 2000, "the condition to reach the other editor");
+    expect(readValues(two.doc!).prerequisites).toEqual(rows);
+    expect(await two.commit()).toMatchObject({ ok: true, status: "saved" });
+    expect(currentContent(server.db, badgeId).prerequisites).toEqual([{ requiredNumber: 1, badges: [si.uri, story.uri] }]);
+
+    // Bo, live in Social Innovation 101, makes it need Theory of Change: a cycle, refused by name.
+    const bos = await LiveClient.connect(server.url, bo.session.cookieHeader);
+    clients.push(bos);
+    expect((await bos.join(si.id)).ok).toBe(true);
+    fieldsOf(bos.doc!).set("prerequisites", [{ id: "c1", rule: "all", count: "", badges: [getBadge(server.db, tocId).uri] }]);
+    const refused = await bos.commit();
+    expect(refused).toMatchObject({ ok: false, status: 400 });
+    expect(!refused.ok && refused.fieldErrors?.prerequisites?.[0]).toContain("Social Innovation 101 → Theory of Change → Social Innovation 101");
+    expect(currentContent(server.db, si.id).prerequisites).toEqual([]);
+  });
 });
