@@ -92,11 +92,15 @@ function loadBadge(ctx: ServiceContext, network: DemoNetwork, b: DemoBadge, { pe
     inviteCoauthor(ctx, stewardAdmin, badge.id, { handle });
     respondToCoauthorInvitation(ctx, ownerOf(handle), badge.id, orgs.get(handle)!, "accept");
   }
-  const prerequisites = (b.prerequisites ?? []).flatMap((key) => {
+  const uriOf = (key: string) => {
     const local = badgeIds.get(key);
     const uri = local ? getBadge(ctx.db, local).uri : externalBadgeUri?.(key);
     return uri ? [uri] : [];
-  });
+  };
+  const listed = b.prerequisites ?? [];
+  const prerequisites = listed.every((p) => typeof p === "string")
+    ? (listed as string[]).flatMap(uriOf)
+    : (listed as { requiredNumber: number; keys: string[] }[]).map((c) => ({ requiredNumber: c.requiredNumber, badges: c.keys.flatMap(uriOf) }));
   // The first draft is written by the steward, the rest in turns by co-authors' editors.
   const edits: Array<[string, Partial<BadgeContent>]> = [
     [stewardAdmin, { ...b.content, prerequisites, criteria: b.firstCriteria ?? b.content.criteria }],
