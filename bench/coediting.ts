@@ -12,7 +12,7 @@ import { createOrganisation } from "../app/services/organisations.server";
 import { LiveClient, waitFor } from "../test/support/live-client";
 import { HttpSession } from "../test/support/server";
 import { fmt, percentile, startChildServer } from "./lib";
-import { federationOutbox } from "../federation/publisher";
+import { standaloneFederation } from "../federation/standalone";
 
 export async function benchCoediting(observers = 50, edits = 200, port = 3802) {
   const dbPath = join(mkdtempSync(join(tmpdir(), "bc-bench-")), "coedit.sqlite");
@@ -29,7 +29,7 @@ export async function benchCoediting(observers = 50, edits = 200, port = 3802) {
     }
     const ids = sessions.map((_, i) => db.select().from(users).where(eq(users.email, `editor${i}@bench.example`)).get()!.id);
     const publicUrl = `http://localhost:${port}`;
-    const ctx = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    const ctx = { db, publicUrl, events: noBadgeEvents, federation: standaloneFederation(db, publicUrl) };
     const org = createOrganisation(ctx, ids[0], { handle: "bench", name: "Bench Org", kind: "community", description: "", website: "" });
     for (const id of ids.slice(1)) db.insert(memberships).values({ organisationId: org.id, userId: id, role: "editor" }).run();
     const badge = createBadge(ctx, ids[0], { stewardOrganisationId: org.id, name: "Fan-out", approvalPolicy: "all" });

@@ -19,7 +19,7 @@ import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, publishVersion } from "../app/services/publishing.server";
 import { endorsementSection } from "../app/utils/endorsements-view.server";
 import { generateActorKeys } from "../federation/keys";
-import { federationOutbox } from "../federation/publisher";
+import { standaloneFederation } from "../federation/standalone";
 import { HttpSession } from "../test/support/server";
 import { rng } from "./generate";
 import { fmt, percentile, startChildServer, timeRuns } from "./lib";
@@ -36,7 +36,7 @@ export async function benchEndorsements(count = 1000, port = 3803) {
   const dbPath = join(mkdtempSync(join(tmpdir(), "bc-bench-")), "endorsements.sqlite");
   const publicUrl = `http://localhost:${port}`;
   const db = openDatabase(dbPath);
-  const ctx = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  const ctx = { db, publicUrl, events: noBadgeEvents, federation: standaloneFederation(db, publicUrl) };
   const random = rng(7);
   const t0 = performance.now();
 

@@ -23,7 +23,7 @@ import { openDatabase } from "../db/client";
 import { createAccount } from "../app/services/auth.server";
 import { noBadgeEvents } from "../app/services/events";
 import { createOrganisation } from "../app/services/organisations.server";
-import { federationOutbox } from "../federation/publisher";
+import { standaloneFederation } from "../federation/standalone";
 import { signRequestAsync } from "../federation/http-signatures";
 import type { ClientResult, SignedRequest } from "./federation-inbox-client";
 import { summariseProfile } from "./cpu-profile";
@@ -179,7 +179,7 @@ async function pass(options: PassOptions) {
   // The organisation that the Follows name, made through the services.
   const setup = openDatabase(dbPath);
   const owner = await createAccount(setup, { email: "owner@bench.example", displayName: "Bench owner", password: "bench-password-1" });
-  createOrganisation({ db: setup, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) }, owner.id, {
+  createOrganisation({ db: setup, publicUrl, events: noBadgeEvents, federation: standaloneFederation(setup, publicUrl) }, owner.id, {
     handle: "bench",
     name: "Bench",
     kind: "community",

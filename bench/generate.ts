@@ -6,6 +6,7 @@ import { openDatabase } from "../db/client";
 import { badges, coauthors, organisations, revisions, versions, ORGANISATION_KINDS } from "../db/schema";
 import { canonicalJson, emptyContent } from "../app/services/badge-content";
 import { indexPublishedVersion } from "../app/services/catalogue-index.server";
+import { indexPrerequisites } from "../app/services/prerequisite-index.server";
 import { createHash } from "node:crypto";
 
 // A small deterministic PRNG (mulberry32), so every run builds the same data.
@@ -76,6 +77,7 @@ export function generateBenchDatabase(path: string, badgeCount: number, publicUr
         })
         .run();
       indexPublishedVersion(tx, id);
+      indexPrerequisites(tx, id);
     }
   });
   db.$client.pragma("wal_checkpoint(TRUNCATE)");

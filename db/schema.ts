@@ -328,6 +328,34 @@ export const catalogueEntries = sqliteTable(
 );
 export type CatalogueEntryRow = typeof catalogueEntries.$inferSelect;
 
+// The prerequisite graph's read model: one row per badge named by a condition of the latest
+// published version of every badge known here, local or remote (withdrawn badges and drafts
+// have none). A version's conditions must all be met; each needs `requiredNumber` of its
+// `conditionSize` badges. The prerequisite is a URI (it may name a badge not held here,
+// shown as unavailable), so "what leads to X" reads by badge id (the key's prefix, in the
+// order written) and "what X unlocks" by X's URI (its own index). Kept in step by
+// prerequisite-index.server.ts in the transactions that publish, store a remote version or
+// withdraw a badge.
+export const prerequisiteEdges = sqliteTable(
+  "prerequisite_edges",
+  {
+    badgeId: text("badge_id")
+      .notNull()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    conditionIndex: integer("condition_index").notNull(),
+    requiredNumber: integer("required_number").notNull(),
+    conditionSize: integer("condition_size").notNull(),
+    // The badge's place within its condition, as the author ordered them.
+    position: integer("position").notNull(),
+    prerequisiteUri: text("prerequisite_uri").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.badgeId, t.conditionIndex, t.position] }),
+    index("prerequisite_edges_prerequisite_idx").on(t.prerequisiteUri, t.badgeId),
+  ],
+);
+export type PrerequisiteEdgeRow = typeof prerequisiteEdges.$inferSelect;
+
 export const ENDORSEMENT_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
 export type EndorsementStatus = (typeof ENDORSEMENT_STATUSES)[number];
 // Pending and accepted endorsements are live: at most one per (endorser, badge).

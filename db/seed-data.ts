@@ -112,9 +112,10 @@ export interface DemoBadge {
   // When set, the first revision has this criteria and a later one the final text (history to look at).
   firstCriteria?: string;
   laterEdits?: Array<[string, Partial<BadgeContent>]>;
-  // Keys of badges loaded before this one; a key the network does not have is looked up
-  // by the caller (the demo names a badge of the other instance this way).
-  prerequisites?: string[];
+  // Keys of badges loaded before this one, all required, or conditions over such keys; a
+  // key the network does not have is looked up by the caller (the demo names a badge of
+  // the other instance this way).
+  prerequisites?: string[] | { requiredNumber: number; keys: string[] }[];
   // How many author organisations (steward first) approve; for drafts mid-approval.
   approvedBy?: number;
   secondVersion?: Partial<BadgeContent>;
@@ -241,7 +242,8 @@ export const BADGES: DemoBadge[] = [
     coauthors: ["changemakers"],
     policy: "all",
     state: "draft",
-    prerequisites: ["finance", "story"],
+    // Either way into crowdfunding: the money side or the storytelling side.
+    prerequisites: [{ requiredNumber: 1, keys: ["finance", "story"] }],
     approvedBy: 1,
     content: {
       name: "Crowdfunding",

@@ -17,7 +17,7 @@ import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
-import { federationOutbox } from "../federation/publisher";
+import { standaloneFederation } from "../federation/standalone";
 
 export interface SeedOptions {
   log?: (line: string) => void;
@@ -30,7 +30,7 @@ export interface SeedOptions {
 export async function seed(db: Db, publicUrl: string, options: SeedOptions = {}): Promise<boolean> {
   const { log = console.log, network = DEMO_NETWORK } = options;
   const { accounts, organisations: organisationList, badges: badgeList } = network;
-  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: standaloneFederation(db, publicUrl) };
   if (db.select().from(users).where(eq(users.email, accounts[0].email)).get()) {
     log("Demo data is already loaded; nothing to do.");
     return false;
@@ -92,11 +92,15 @@ function loadBadge(ctx: ServiceContext, network: DemoNetwork, b: DemoBadge, { pe
     inviteCoauthor(ctx, stewardAdmin, badge.id, { handle });
     respondToCoauthorInvitation(ctx, ownerOf(handle), badge.id, orgs.get(handle)!, "accept");
   }
-  const prerequisites = (b.prerequisites ?? []).flatMap((key) => {
+  const uriOf = (key: string) => {
     const local = badgeIds.get(key);
     const uri = local ? getBadge(ctx.db, local).uri : externalBadgeUri?.(key);
     return uri ? [uri] : [];
-  });
+  };
+  const listed = b.prerequisites ?? [];
+  const prerequisites = listed.every((p) => typeof p === "string")
+    ? (listed as string[]).flatMap(uriOf)
+    : (listed as { requiredNumber: number; keys: string[] }[]).map((c) => ({ requiredNumber: c.requiredNumber, badges: c.keys.flatMap(uriOf) }));
   // The first draft is written by the steward, the rest in turns by co-authors' editors.
   const edits: Array<[string, Partial<BadgeContent>]> = [
     [stewardAdmin, { ...b.content, prerequisites, criteria: b.firstCriteria ?? b.content.criteria }],

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { APPROVAL_POLICIES, type ApprovalPolicy } from "../db/schema";
 import { BadgeContentSchema, type BadgeContent } from "../app/services/badge-content";
+import { prerequisiteConditions, type PrerequisiteCondition, type Prerequisites } from "../app/services/prerequisites";
 import { imageUrl } from "../app/services/open-badges.server";
 import { computeVersionHash } from "../app/services/versions.server";
 import { renderMarkdown } from "../app/utils/markdown.server";
@@ -76,7 +77,11 @@ export interface BadgeObject {
   achievementType: string;
   language: string;
   estimatedHours?: number;
-  prerequisites: string[];
+  // The flat all-of list, as content stores it when that is all the prerequisites say;
+  // otherwise `prerequisiteConditions` carries them and this is left out, so that a peer
+  // which only knows the flat list never reads conditions as "all of these".
+  prerequisites?: string[];
+  prerequisiteConditions?: PrerequisiteCondition[];
   alignments: BadgeAlignmentTerm[];
   approvalPolicy: ApprovalPolicy;
   status: "published" | "deprecated";
@@ -207,7 +212,7 @@ export function toBadgeObject(source: BadgeObjectSource, options: BadgeObjectOpt
     achievementType: content.achievementType,
     language: content.language,
     ...(content.estimatedHours !== null ? { estimatedHours: content.estimatedHours } : {}),
-    prerequisites: [...content.prerequisites],
+    ...prerequisiteTerms(content.prerequisites),
     alignments: content.alignments.map((a) => ({
       targetName: a.targetName,
       targetUrl: a.targetUrl,
@@ -218,6 +223,14 @@ export function toBadgeObject(source: BadgeObjectSource, options: BadgeObjectOpt
     ...(source.status === "deprecated" && source.deprecatedAt ? { deprecatedAt: source.deprecatedAt.toISOString() } : {}),
     ...(source.status === "deprecated" && source.successorUri ? { successor: source.successorUri } : {}),
   };
+}
+
+/** Prerequisites in the object exactly as content stores them, so the hash recomputes. */
+function prerequisiteTerms(p: Prerequisites): Pick<BadgeObject, "prerequisites" | "prerequisiteConditions"> {
+  if (p.length && typeof p[0] === "object") {
+    return { prerequisiteConditions: prerequisiteConditions(p).map((c) => ({ requiredNumber: c.requiredNumber, badges: [...c.badges] })) };
+  }
+  return { prerequisites: [...(p as string[])] };
 }
 
 /** What a withdrawn badge (or one of its versions) leaves behind: Delete carries it, GET answers 410 with it. */
@@ -270,6 +283,7 @@ const BadgeObjectSchema = z
     language: z.string(),
     estimatedHours: z.number().nullable().optional(),
     prerequisites: oneOrMany(z.string()).default([]),
+    prerequisiteConditions: oneOrMany(z.object({ requiredNumber: z.number(), badges: oneOrMany(z.string()) })).default([]),
     alignments: oneOrMany(z.object({ targetName: z.string(), targetUrl: z.string(), targetFramework: z.string().default("") })).default([]),
     approvalPolicy: z.enum(APPROVAL_POLICIES),
     status: z.enum(["published", "deprecated"]).default("published"),
@@ -337,7 +351,9 @@ export function parseBadgeObject(json: unknown): BadgeObjectParseResult {
     achievementType: o.achievementType,
     language: o.language,
     estimatedHours: o.estimatedHours ?? null,
-    prerequisites: o.prerequisites,
+    // Conditions when the object carries them; a peer that knows only the flat list (all
+    // of them) sends that.
+    prerequisites: o.prerequisiteConditions.length ? o.prerequisiteConditions : o.prerequisites,
   });
   if (!content.success) {
     const issue = content.error.issues[0];

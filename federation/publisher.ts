@@ -49,7 +49,8 @@ function audienceInboxes(tx: DatabaseLike, badgeId: string, stewardUri: string):
   return [...new Set([...[stewardUri, ...localCoauthors.map((o) => o.uri)].flatMap((uri) => followerInboxes(tx, uri)), ...acceptedRelayInboxes(tx)])];
 }
 
-export function federationOutbox(publicUrl: string): FederationOutbox {
+/** The outbox half of FederationOutbox (the look-up needs the network: badge-lookup.ts). */
+export function federationOutbox(publicUrl: string): Omit<FederationOutbox, "lookUpRemoteBadge"> {
   return {
     signAsActor(tx, actorUri, document) {
       return withActorProof(tx, actorUri, document);

@@ -23,6 +23,7 @@ import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
 import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox, forwardToBadgeAudience } from "./publisher";
+import { remoteBadgeLookup } from "./badge-lookup";
 import { actorDirectory } from "./remote-actors";
 import { createCredentialNetwork } from "./credential-network";
 import type { CredentialNetwork } from "../app/services/credential-network";
@@ -78,7 +79,12 @@ export interface FederationRuntime {
   idle(): Promise<void>;
 }
 
-export function createFederationRuntime(options: FederationRuntimeOptions): FederationRuntime {
+/**
+ * What reading other instances takes, made once per process: the instance actor's signing
+ * key, signed fetches, the directory of remote actors, image copies, and the look-up of a
+ * badge by its URL. The runtime builds on it; so can a process without a server of its own.
+ */
+export function federationDeps(options: Omit<FederationRuntimeOptions, "allowPlainHttp"> & { allowPlainHttp?: boolean }) {
   const { db, publicUrl, fetcher } = options;
   const instanceUri = instanceActorUri(publicUrl);
   // Made (and its PEM parsed) on first use, not at start-up nor at every signed fetch.
@@ -97,12 +103,6 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       return null;
     }
   };
-  const pending = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
-    pending.add(p);
-    p.finally(() => pending.delete(p)).catch(() => {});
-  };
-
   const following: FollowingDeps = {
     db,
     publicUrl,
@@ -113,9 +113,21 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     },
     readBadgeVersion,
     mirrorImage,
-    allowPlainHttp: options.allowPlainHttp,
+    allowPlainHttp: options.allowPlainHttp ?? false,
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
   };
+  return { following, keys, actors, fetchDocument, mirrorImage, lookUpRemoteBadge: remoteBadgeLookup(following) };
+}
+
+export function createFederationRuntime(options: FederationRuntimeOptions): FederationRuntime {
+  const { db, publicUrl } = options;
+  const { following, keys, actors, fetchDocument, mirrorImage, lookUpRemoteBadge } = federationDeps(options);
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    p.finally(() => pending.delete(p)).catch(() => {});
+  };
+
   const backfill = (follow: Pick<Follow, "followerUri" | "followingUri">) =>
     track(
       backfillOutbox(following, follow).catch((e: unknown) => {
@@ -123,7 +135,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       }),
     );
 
-  const outbox = federationOutbox(publicUrl);
+  const outbox = { ...federationOutbox(publicUrl), lookUpRemoteBadge };
   const inboxDeps: InboxDeps = {
     db,
     publicUrl,

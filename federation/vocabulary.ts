@@ -58,6 +58,11 @@ export const BADGE_TERMS = {
   language: "bc:language",
   estimatedHours: "bc:estimatedHours",
   prerequisites: { "@id": "bc:prerequisites", "@type": "@id", "@container": "@list" },
+  // Conditions that must all be met, each "requiredNumber of these badges" (after CTDL's
+  // ComponentCondition); sent instead of `prerequisites` when they say more than "all of".
+  prerequisiteConditions: { "@id": "bc:prerequisiteConditions", "@container": "@list" },
+  requiredNumber: { "@id": "bc:requiredNumber", "@type": "http://www.w3.org/2001/XMLSchema#integer" },
+  badges: { "@id": "bc:badges", "@type": "@id", "@container": "@list" },
   alignments: { "@id": "bc:alignments", "@container": "@list" },
   targetName: "bc:targetName",
   targetUrl: { "@id": "bc:targetUrl", "@type": "@id" },

@@ -1,10 +1,9 @@
-// Parts of the draft form with more than one input: alignment rows, prerequisites, image.
+// Parts of the draft form with more than one input: alignment rows and the image (the
+// prerequisites have their own module, prerequisite-fields.tsx).
 // Each works as plain HTML form fields without JavaScript; with it, rows can be added and
 // removed, and changes go to the live document through the callbacks.
-import { useEffect, useState, type FocusEvent } from "react";
 import type { AlignmentKey } from "~/realtime/draft-doc";
 import type { AlignmentRow } from "~/services/draft-values";
-import { splitUrls } from "~/services/draft-values";
 
 type Errors = Record<string, string[] | undefined>;
 
@@ -78,111 +77,6 @@ export function AlignmentRows({
         </button>
       ) : null}
     </fieldset>
-  );
-}
-
-export interface PrerequisiteOption {
-  uri: string;
-  name: string;
-  stewardName: string;
-}
-
-export function Prerequisites({
-  value,
-  options,
-  errors,
-  onChange,
-}: {
-  value: string[];
-  options: PrerequisiteOption[];
-  errors?: string[];
-  onChange(next: string[]): void;
-}) {
-  const known = new Set(options.map((o) => o.uri));
-  const picked = value.filter((v) => known.has(v));
-  const pasted = value.filter((v) => !known.has(v));
-  const errorProps = errors?.length ? { "aria-invalid": true as const } : {};
-  return (
-    <fieldset className="field prerequisites">
-      <legend className="label">Prerequisites</legend>
-      <p className="hint">Badges a learner should hold first.</p>
-      <label htmlFor="draft-prerequisites" className="small">
-        From the catalogue {options.length ? "(hold Ctrl or ⌘ to choose several)" : ""}
-      </label>
-      {options.length ? (
-        <select
-          id="draft-prerequisites"
-          name="prerequisites"
-          multiple
-          size={Math.min(6, Math.max(3, options.length))}
-          value={picked}
-          onChange={(e) => onChange([...[...e.target.selectedOptions].map((o) => o.value), ...pasted])}
-          aria-describedby={errors?.length ? "draft-prerequisites-error" : undefined}
-          {...errorProps}
-        >
-          {options.map((o) => (
-            <option key={o.uri} value={o.uri}>
-              {o.name} — {o.stewardName}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <p className="muted small" id="draft-prerequisites">
-          No published badges in the catalogue yet.
-        </p>
-      )}
-      <label htmlFor="draft-prerequisite-urls" className="small">
-        Or paste badge URLs, one a line (badges here or on other instances)
-      </label>
-      <PastedUrls
-        urls={pasted}
-        onChange={(urls) => onChange([...picked, ...urls])}
-        aria-describedby={errors?.length ? "draft-prerequisites-error" : undefined}
-        {...errorProps}
-      />
-      {errors?.length ? (
-        <p className="field-error" id="draft-prerequisites-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </fieldset>
-  );
-}
-
-/** A list of URLs typed one a line; the text is the person's own while they type. */
-function PastedUrls({
-  urls,
-  onChange,
-  ...rest
-}: {
-  urls: string[];
-  onChange(urls: string[]): void;
-  "aria-describedby"?: string;
-  "aria-invalid"?: true;
-}) {
-  const joined = urls.join("\n");
-  const [text, setText] = useState(joined);
-  const [focused, setFocused] = useState(false);
-  useEffect(() => {
-    if (!focused && splitUrls(text).join("\n") !== joined) setText(joined);
-  }, [joined, focused, text]);
-  return (
-    <textarea
-      id="draft-prerequisite-urls"
-      name="prerequisiteUrls"
-      rows={2}
-      value={text}
-      onFocus={() => setFocused(true)}
-      onBlur={(e: FocusEvent<HTMLTextAreaElement>) => {
-        setFocused(false);
-        onChange(splitUrls(e.target.value));
-      }}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(splitUrls(e.target.value));
-      }}
-      {...rest}
-    />
   );
 }
 

@@ -5,12 +5,14 @@
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Field } from "~/components/forms";
-import { AlignmentRows, ImageField, Prerequisites, type CurrentImage, type PrerequisiteOption } from "~/components/draft-fields";
+import { AlignmentRows, ImageField, type CurrentImage } from "~/components/draft-fields";
+import { PrerequisiteConditions, type PrerequisiteOption, type UnavailablePrerequisites } from "~/components/prerequisite-fields";
 import { FieldPeers } from "~/components/presence";
 import type { LiveField, LiveMapField, LiveValues } from "~/realtime/draft-doc";
 import type { LiveDraft } from "~/realtime/use-live-draft";
 import { ACHIEVEMENT_TYPES } from "~/services/badge-content";
-import { blankAlignment, MAX_ALIGNMENT_ROWS, type DraftValues } from "~/services/draft-values";
+import { blankAlignment, blankCondition, MAX_ALIGNMENT_ROWS, type DraftValues } from "~/services/draft-values";
+import { MAX_PREREQUISITE_CONDITIONS } from "~/services/prerequisites";
 
 type Errors = Record<string, string[] | undefined>;
 
@@ -20,6 +22,7 @@ export interface DraftFormProps {
   baseRevisionId: string;
   errors: Errors;
   prerequisiteOptions: PrerequisiteOption[];
+  unavailablePrerequisites: UnavailablePrerequisites;
   image: CurrentImage | null;
   live: LiveDraft;
   busy: boolean;
@@ -27,7 +30,7 @@ export interface DraftFormProps {
 
 const typeLabel = (t: string) => t.replace(/([a-z])([A-Z])/g, "$1 $2");
 
-export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisiteOptions, image, live, busy }: DraftFormProps) {
+export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisiteOptions, unavailablePrerequisites, image, live, busy }: DraftFormProps) {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   // Text boxes are left to the browser (and the live binding); the rest is React state,
@@ -35,6 +38,7 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
   const [local, setLocal] = useState<LiveValues>(() => ({
     ...initial,
     alignments: [...initial.alignments, ...padding(initial.alignments.length)],
+    prerequisites: [...initial.prerequisites, ...conditionPadding(initial.prerequisites.length)],
   }));
   useEffect(() => {
     if (live.values) setLocal(live.values);
@@ -43,7 +47,7 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
   const isLive = live.status === "live";
   const viaDoc = live.values !== null;
 
-  const setField = (field: LiveMapField, value: string | string[]) =>
+  const setField = <F extends LiveMapField>(field: F, value: LiveValues[F]) =>
     viaDoc ? live.setField(field, value) : setLocal((s) => ({ ...s, [field]: value }));
   const focus = (field: LiveField | null) => () => live.focusField(field);
   const peers = (field: LiveField) => <FieldPeers peers={live.peers} field={field} me={live.me} />;
@@ -194,7 +198,14 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
 
       <div className="field-slot" onFocus={focus("prerequisites")} onBlur={focus(null)}>
         {peers("prerequisites")}
-        <Prerequisites value={v.prerequisites} options={prerequisiteOptions} errors={errors.prerequisites} onChange={(next) => setField("prerequisites", next)} />
+        <PrerequisiteConditions
+          rows={v.prerequisites}
+          options={prerequisiteOptions}
+          unavailable={unavailablePrerequisites}
+          errors={errors}
+          hydrated={hydrated}
+          onChange={(next) => setField("prerequisites", next)}
+        />
       </div>
 
       <div className="row form-actions">
@@ -215,4 +226,9 @@ export function DraftForm({ badgeId, initial, baseRevisionId, errors, prerequisi
 // Without JavaScript, a couple of empty alignment rows stand in for an "add" button.
 function padding(filled: number) {
   return Array.from({ length: Math.max(0, Math.min(2, MAX_ALIGNMENT_ROWS - filled)) }, () => blankAlignment());
+}
+
+// Without JavaScript, one blank condition stands in for an "add" button.
+function conditionPadding(filled: number) {
+  return filled < MAX_PREREQUISITE_CONDITIONS ? [blankCondition()] : [];
 }

@@ -1,13 +1,14 @@
 // The live co-editing document of a badge draft (Yjs), shared by the browser and the
 // server. Layout:
 //   Y.Text  "name", "summary", "criteria", "tags" (tags as the comma-separated line typed)
-//   Y.Map   "fields": achievementType, language, estimatedHours (as typed), prerequisites (string[])
+//   Y.Map   "fields": achievementType, language, estimatedHours (as typed), prerequisites (the
+//           condition rows as one JSON value: {id, rule, count, badges}[]; a whole change at a time)
 //   Y.Array "alignments": one Y.Map per row (id, targetName, targetUrl, targetFramework)
 //   Y.Map   "meta": epoch (which server-made document this is; see live-drafts.server.ts)
 // The image is not part of it: it changes by upload only, through a form save.
 import * as Y from "yjs";
 import { diffLines } from "../services/badge-content";
-import type { AlignmentRow, DraftValues } from "../services/draft-values";
+import type { AlignmentRow, ConditionRow, DraftValues } from "../services/draft-values";
 import { newRowId } from "../services/draft-values";
 
 export const LIVE_TEXT_FIELDS = ["name", "summary", "criteria", "tags"] as const;
@@ -72,10 +73,33 @@ export function touchedFields(doc: Y.Doc, transaction: Y.Transaction): Set<LiveF
   return out;
 }
 
+const MAX_LIVE_CONDITIONS = 20;
+const MAX_LIVE_BADGES = 100;
+
+/**
+ * Condition rows from the document. Documents stored before conditions existed hold a
+ * plain list of URIs: that is one all-of condition. Anything malformed reads as nothing.
+ */
+export function readConditionRows(value: unknown): ConditionRow[] {
+  if (!Array.isArray(value)) return [];
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").slice(0, MAX_LIVE_BADGES) : []);
+  if (value.every((v) => typeof v === "string")) {
+    return value.length ? [{ id: "condition-0", rule: "all", count: "", badges: strings(value) }] : [];
+  }
+  return value
+    .filter((v): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v))
+    .slice(0, MAX_LIVE_CONDITIONS)
+    .map((row, i) => ({
+      id: str(row.id) || `condition-${i}`,
+      rule: str(row.rule, "all"),
+      count: str(row.count),
+      badges: strings(row.badges),
+    }));
+}
+
 /** What the document says, read defensively: any client may write into it. */
 export function readValues(doc: Y.Doc): LiveValues {
   const fields = fieldsOf(doc);
-  const prerequisites = fields.get("prerequisites");
   return {
     name: textOf(doc, "name").toString(),
     summary: textOf(doc, "summary").toString(),
@@ -85,7 +109,7 @@ export function readValues(doc: Y.Doc): LiveValues {
     achievementType: str(fields.get("achievementType"), "Badge"),
     language: str(fields.get("language"), "en"),
     estimatedHours: str(fields.get("estimatedHours")),
-    prerequisites: Array.isArray(prerequisites) ? prerequisites.filter((p): p is string => typeof p === "string") : [],
+    prerequisites: readConditionRows(fields.get("prerequisites")),
   };
 }
 
@@ -236,8 +260,13 @@ export function writeValues(doc: Y.Doc, values: LiveValues, only?: readonly Live
     for (const f of LIVE_MAP_FIELDS) {
       if (!want(f)) continue;
       const next = values[f];
-      if (JSON.stringify(fields.get(f)) !== JSON.stringify(next)) fields.set(f, Array.isArray(next) ? [...next] : next);
+      if (JSON.stringify(fields.get(f)) !== JSON.stringify(next)) fields.set(f, plainCopy(next));
     }
     if (want("alignments")) setAlignments(doc, values.alignments);
   });
+}
+
+/** A map field's value as Yjs stores it: plain JSON, not the caller's objects. */
+export function plainCopy<T>(value: T): T {
+  return typeof value === "object" && value !== null ? (JSON.parse(JSON.stringify(value)) as T) : value;
 }

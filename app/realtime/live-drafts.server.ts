@@ -36,8 +36,11 @@ import {
   touchedFields,
   writeValues,
   fieldsOf,
+  plainCopy,
   type LiveField,
 } from "./draft-doc";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "../services/prerequisite-lookups.server";
+import { prerequisiteUris } from "../services/prerequisites";
 import { loadStoredDraft, saveStoredDraft } from "./persistence.server";
 import type { CommitReply, Peer, RevisionRef } from "./protocol";
 
@@ -201,13 +204,24 @@ export class LiveDrafts {
       for (const [field, live] of Object.entries(MAP_CONTENT_FIELDS)) {
         if (!changed.includes(field as BadgeField)) continue;
         const next = values[live as keyof typeof values];
-        fields.set(live, Array.isArray(next) ? [...next] : next);
+        fields.set(live, plainCopy(next));
       }
       if (changed.includes("alignments")) setAlignments(draft.doc, values.alignments);
     }, SERVER_ORIGIN);
     draft.baseUpdate = Y.encodeStateAsUpdate(fork);
     fork.destroy();
     draft.baseRevision = { id: revision.id, number: revision.number };
+  }
+
+  /**
+   * Fetches badges of other instances the document names and this instance does not hold,
+   * when the document would save at all (a commit refused for other reasons answers at once).
+   */
+  async fetchPrerequisites(draft: LiveDraft): Promise<void> {
+    const parsed = parseDraftValues({ ...readValues(draft.doc), imageId: null }, { selfUri: draft.badgeUri });
+    if (!parsed.ok) return;
+    const uris = prerequisiteUris(parsed.content.prerequisites);
+    if (uris.length) await fetchPrerequisites(this.ctx, uris, { waitMs: LOOKUP_WAIT_MS.live });
   }
 
   /** Whether someone has typed changes not yet in a revision. */

@@ -207,7 +207,19 @@ export function createRealtime({ io, db, auth, publicUrl, federation, persistDel
       if (typeof ack !== "function") return;
       const found = connection(message?.badgeId);
       if (!found || closed) return ack({ ok: false, status: 400, message: "Join the draft first." });
-      ack(safely(() => drafts.commit(found[0], user)) ?? { ok: false, status: 500, message: "Saving failed; try again." });
+      const [draft] = found;
+      // Badges of other instances typed for the first time are fetched before the commit,
+      // so that its cycle check sees their own prerequisites.
+      drafts.fetchPrerequisites(draft).then(
+        () => {
+          if (closed || drafts.get(draft.badgeId) !== draft) return ack({ ok: false, status: 409, message: "The draft was closed; open it again." });
+          ack(safely(() => drafts.commit(draft, user)) ?? { ok: false, status: 500, message: "Saving failed; try again." });
+        },
+        (error: unknown) => {
+          console.error("realtime: fetching prerequisites", error);
+          ack({ ok: false, status: 500, message: "Saving failed; try again." });
+        },
+      );
     });
 
     // Watching: a page that shows the badge's state (publishing) reloads when it changes.

@@ -10,6 +10,7 @@ import {
   defineTypes,
   alignmentsOf,
   fieldsOf,
+  plainCopy,
   LIVE_TEXT_FIELDS,
   readValues,
   textOf,
@@ -62,7 +63,7 @@ export interface LiveDraft {
   revision: RevisionRef | null;
   save: SaveState;
   bindText(field: LiveTextField): (el: TextElement | null) => void;
-  setField(field: LiveMapField, value: string | string[]): void;
+  setField<F extends LiveMapField>(field: F, value: LiveValues[F]): void;
   setAlignment(rowId: string, key: AlignmentKey, value: string): void;
   addAlignment(): void;
   removeAlignment(rowId: string): void;
@@ -283,7 +284,7 @@ export function useLiveDraft({ badgeId, enabled = true, idleCommitMs = 2000, onR
     revision,
     save,
     bindText: (field) => refCallbacks[field],
-    setField: (field, value) => change((doc) => fieldsOf(doc).set(field, value)),
+    setField: (field, value) => change((doc) => fieldsOf(doc).set(field, plainCopy(value))),
     setAlignment: (rowId, key, value) =>
       change((doc) => {
         const row = alignmentsOf(doc)

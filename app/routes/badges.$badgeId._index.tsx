@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Authors, BadgeImage, DateText, humanise, KIND_LABELS, organisationParam } from "~/components/catalogue";
 import { FormMessage } from "~/components/forms";
 import { EndorsementsSection } from "~/components/endorsements";
+import { PrerequisiteConditionsView, UnlockedBadges } from "~/components/prerequisites";
 import { currentRevision, requireView, revisionContent } from "~/services/badges.server";
 import { getPublicBadge, type BadgeLink } from "~/services/catalogue.server";
 import { isDomainError, ValidationError } from "~/services/errors";
@@ -469,13 +470,15 @@ function Details({ data }: { data: PublicData }) {
           <>
             <dt>Prerequisites</dt>
             <dd>
-              <ul className="plain-list">
-                {data.badge.prerequisites.map((p) => (
-                  <li key={p.uri}>
-                    <BadgeLinkView link={p} />
-                  </li>
-                ))}
-              </ul>
+              <PrerequisiteConditionsView conditions={data.badge.prerequisites} />
+            </dd>
+          </>
+        ) : null}
+        {data.badge.unlocks.total ? (
+          <>
+            <dt>Leads to</dt>
+            <dd>
+              <UnlockedBadges unlocks={data.badge.unlocks} />
             </dd>
           </>
         ) : null}

@@ -17,6 +17,8 @@ import { displayField } from "~/services/draft-display";
 import { saveDraftForm, saveDraftImage } from "~/services/draft-save.server";
 import { valuesFromContent, valuesFromForm } from "~/services/draft-values";
 import { badgeNamesByUri, prerequisiteOptions } from "~/services/drafts.server";
+import { unavailablePrerequisites } from "~/services/prerequisite-targets.server";
+import { prerequisiteUris, type Prerequisites } from "~/services/prerequisites";
 import { imageSource } from "~/services/images.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 import { readDraftForm } from "~/utils/draft-form.server";
@@ -41,7 +43,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       values: valuesFromContent(content),
       image: content.imageId ? currentImage(db, content.imageId) : null,
       criteriaHtml: renderMarkdown(content.criteria),
-      prerequisiteOptions: prerequisiteOptions(db, { excludeBadgeId: access.badge.id, include: content.prerequisites }),
+      prerequisiteOptions: prerequisiteOptions(db, { excludeBadgeId: access.badge.id, include: prerequisiteUris(content.prerequisites) }),
+      unavailablePrerequisites: unavailablePrerequisites(db, context.services.publicUrl, content.prerequisites),
       comments: listComments(db, user.id, access.badge.id).map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
       notice: noticeFrom(new URL(request.url).searchParams),
     };
@@ -86,7 +89,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "unchanged":
         return redirect(`${to}?unchanged=1`);
       case "conflict": {
-        const uris = result.conflicts.filter((c) => c.field === "prerequisites").flatMap((c) => [c.mine, c.theirs].flat() as string[]);
+        const uris = result.conflicts
+          .filter((c) => c.field === "prerequisites")
+          .flatMap((c) => [...prerequisiteUris(c.mine as Prerequisites), ...prerequisiteUris(c.theirs as Prerequisites)]);
         const names = Object.fromEntries(badgeNamesByUri(context.services.db, uris));
         return data(
           {
@@ -175,6 +180,7 @@ export default function EditBadge() {
             baseRevisionId={typed?.baseRevisionId ?? loaded.revision.id}
             errors={{ ...liveErrors, ...errors }}
             prerequisiteOptions={loaded.prerequisiteOptions}
+            unavailablePrerequisites={loaded.unavailablePrerequisites}
             image={loaded.image}
             live={live}
             busy={busy}

@@ -13,6 +13,7 @@ import {
 } from "~/services/badge-content";
 import { badgeAccess, restoreRevision, revisionWithParent } from "~/services/badges.server";
 import { displayField } from "~/services/draft-display";
+import { prerequisiteUris } from "~/services/prerequisites";
 import { badgeNamesByUri } from "~/services/drafts.server";
 import { imageSource } from "~/services/images.server";
 import { handle, requireUser } from "~/utils/http.server";
@@ -29,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const access = badgeAccess(db, params.badgeId!, user.id);
     const before = parent?.content ?? emptyContent();
     const after = revision.content;
-    const uris = [...before.prerequisites, ...after.prerequisites];
+    const uris = [...prerequisiteUris(before.prerequisites), ...prerequisiteUris(after.prerequisites)];
     const names = Object.fromEntries(badgeNamesByUri(db, uris));
     const imageSources = Object.fromEntries(
       [before.imageId, after.imageId].flatMap((id) => {

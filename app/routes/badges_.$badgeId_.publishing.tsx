@@ -30,6 +30,7 @@ import {
   listVersions,
   publishReadiness,
   publishVersion,
+  refreshPrerequisitesForPublication,
   withdrawApproval,
 } from "~/services/publishing.server";
 import { handle, optionalUser, requireUser } from "~/utils/http.server";
@@ -134,7 +135,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const revisionId = field(form, "revisionId");
   const badgeId = params.badgeId!;
   const ctx = context.services;
-  return workflowAction(values, () => {
+  return workflowAction(values, async () => {
     const intent = INTENTS.find((i) => i === values.intent);
     let notice: string;
     switch (intent) {
@@ -163,6 +164,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         notice = "withdrawn";
         break;
       case "publish":
+        await refreshPrerequisitesForPublication(ctx, user.id, badgeId);
         publishVersion(ctx, user.id, badgeId, { revisionId });
         notice = "published";
         break;

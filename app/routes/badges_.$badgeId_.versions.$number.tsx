@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { PrerequisiteConditionsView } from "~/components/prerequisites";
 import { DateTime } from "~/components/publishing";
 import { requireView } from "~/services/badges.server";
 import { NotFoundError } from "~/services/errors";
+import { resolvePrerequisites } from "~/services/prerequisite-targets.server";
 import { getVersion, listVersions, versionAuthors, versionHashText } from "~/services/publishing.server";
 import { handle, optionalUser } from "~/utils/http.server";
 import { renderMarkdown } from "~/utils/markdown.server";
@@ -32,6 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       publishedByName: version.publishedByName,
       content: version.content,
       criteriaHtml: renderMarkdown(version.content.criteria),
+      prerequisites: resolvePrerequisites(db, version.content.prerequisites),
       authors: versionAuthors(db, version),
       contentHash: version.contentHash,
       verified: version.verified,
@@ -123,22 +126,10 @@ export default function VersionPage() {
             </ul>
           </>
         ) : null}
-        {c.prerequisites.length ? (
+        {v.prerequisites.length ? (
           <>
             <h2>Prerequisites</h2>
-            <ul>
-              {c.prerequisites.map((p) => (
-                <li key={p}>
-                  {isWebUrl(p) ? (
-                    <a href={p} rel="nofollow ugc noopener">
-                      {p}
-                    </a>
-                  ) : (
-                    p
-                  )}
-                </li>
-              ))}
-            </ul>
+            <PrerequisiteConditionsView conditions={v.prerequisites} />
           </>
         ) : null}
       </section>

@@ -1,6 +1,7 @@
 // What a badge definition says: the fields co-authors edit, shared by the editor (client)
 // and the services (server). Pure functions only: no database, no I/O.
 import { z } from "zod";
+import { PrerequisitesSchema } from "./prerequisites";
 
 export const ACHIEVEMENT_TYPES = [
   "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
@@ -40,10 +41,9 @@ export const BadgeContentSchema = z.object({
   achievementType: z.enum(ACHIEVEMENT_TYPES).default("Badge"),
   language: z.string().trim().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "Use a language code such as en or fr-CA").default("en"),
   estimatedHours: z.number().min(0).max(10_000).nullable().default(null),
-  // Ids (URIs) of badges a learner should hold first; local or on other instances.
-  // Only web addresses: an id is shown as a link, and `javascript:` or `data:` would run there.
-  prerequisites: z.array(z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "Only http(s) URLs")).max(50).default([])
-    .transform((ps) => [...new Set(ps)]),
+  // Badges (URIs, local or on other instances) a learner should hold first: the flat
+  // all-of list, or conditions "N of these" that must all be met (see prerequisites.ts).
+  prerequisites: PrerequisitesSchema.default([]),
 });
 export type BadgeContent = z.infer<typeof BadgeContentSchema>;
 export type BadgeField = keyof BadgeContent;

@@ -31,6 +31,7 @@ import {
 import type { ServiceContext } from "./context.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage } from "./images.server";
+import { findPrerequisiteCycle } from "./prerequisite-rules.server";
 import { requireRole, roleAtLeast } from "./roles.server";
 
 export const CreateBadgeSchema = z.object({
@@ -288,7 +289,16 @@ function appendRevision(
   merged: BadgeField[],
 ): SaveDraftResult {
   const before = revisionContent(current);
+  // In its canonical form (prerequisites especially), whoever built it: what is compared,
+  // stored and later hashed must be the same for the same meaning.
+  content = parseContent(content);
   if (sameValue(before, content)) return { status: "unchanged", revision: current };
+  // Checked only when the prerequisites change: a cycle others' publishing made since is
+  // the steward's to resolve at publication, and must not block every other edit.
+  if (!sameValue(before.prerequisites, content.prerequisites)) {
+    const cycle = findPrerequisiteCycle(tx, access.badge.uri, content);
+    if (cycle) throw new ValidationError(cycle.message, { prerequisites: [cycle.message] });
+  }
   const id = randomUUID();
   tx.insert(revisions)
     .values({

@@ -28,6 +28,7 @@ import {
 } from "./catalogue-authors.server";
 import { BadgeContentSchema, type BadgeContent } from "./badge-content";
 import { NotFoundError } from "./errors";
+import { resolvePrerequisites, unlockedBy, type ConditionView, type UnlockedBadge } from "./prerequisite-targets.server";
 
 export type { BadgeLink, OrganisationProfile, OrganisationSummary } from "./catalogue-authors.server";
 
@@ -333,7 +334,10 @@ export interface PublicBadge {
   versions: VersionSummary[];
   steward: OrganisationProfile;
   coAuthors: OrganisationProfile[];
-  prerequisites: BadgeLink[];
+  // The latest version's conditions, each badge as known here (unavailable ones included).
+  prerequisites: ConditionView[];
+  // Badges whose latest version names this one as a prerequisite (the first of them).
+  unlocks: { badges: UnlockedBadge[]; total: number };
   // Set for a badge stewarded on another instance: this is our copy of it.
   home: BadgeHome | null;
   // The picture to show here: the badge's own, or for a remote badge our checked copy of
@@ -383,7 +387,8 @@ export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
     versions: all.map(version),
     steward: authors.steward,
     coAuthors: authors.coAuthors,
-    prerequisites: resolveBadgeLinks(db, content.prerequisites),
+    prerequisites: resolvePrerequisites(db, content.prerequisites),
+    unlocks: unlockedBy(db, badge.uri),
     home: authors.steward.host ? badgeHome(db, badge.remoteUrl, authors.steward) : null,
     imageId: latest.mirroredImageId ?? (authors.steward.host ? null : content.imageId),
   };

@@ -1,6 +1,7 @@
 // How a badge field's value reads to people (conflicts, history). Pure; shared.
 import type { ImageSource } from "../../db/schema";
 import type { BadgeField } from "./badge-content";
+import { describeCondition, prerequisiteConditions, type Prerequisites } from "./prerequisites";
 
 const typeLabel = (t: string) => t.replace(/([a-z])([A-Z])/g, "$1 $2");
 
@@ -25,8 +26,16 @@ export function displayField(
             )
             .join("\n")
         : "";
-    case "prerequisites":
-      return Array.isArray(value) ? value.map((uri: string) => (names[uri] ? `${names[uri]} (${uri})` : uri)).join("\n") : "";
+    case "prerequisites": {
+      if (!Array.isArray(value)) return "";
+      const named = (uri: string) => (names[uri] ? `${names[uri]} (${uri})` : uri);
+      const conditions = prerequisiteConditions(value as Prerequisites);
+      // A single all-of condition reads as the plain list it is stored as.
+      if (conditions.length === 1 && conditions[0].requiredNumber === conditions[0].badges.length) return conditions[0].badges.map(named).join("\n");
+      return conditions
+        .map((c) => `${describeCondition({ requiredNumber: c.requiredNumber, size: c.badges.length })}:\n${c.badges.map((b) => `  ${named(b)}`).join("\n")}`)
+        .join("\n");
+    }
     case "imageId":
       if (typeof value !== "string" || !value) return "No image";
       return imageSources[value] === "generated" ? "A generated image" : imageSources[value] === "uploaded" ? "An uploaded image" : "An image";

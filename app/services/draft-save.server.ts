@@ -6,6 +6,8 @@ import type { ServiceContext } from "./context.server";
 import { isDomainError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage, storeBadgeImage, type UploadedImage } from "./images.server";
 import { parseDraftValues, valuesFromContent, type DraftValues } from "./draft-values";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "./prerequisite-lookups.server";
+import { canonicalPrerequisites, prerequisiteConditions, prerequisiteUris, type Prerequisites } from "./prerequisites";
 
 export interface DraftFormInput {
   values: DraftValues;
@@ -44,8 +46,15 @@ export async function saveDraftForm(
   const fieldErrors = parsed.ok ? {} : { ...parsed.fieldErrors };
   if (input.image === "too-large") fieldErrors.image = [TOO_LARGE];
   if (!parsed.ok || Object.keys(fieldErrors).length) throw new ValidationError("Some fields need a look.", fieldErrors);
+  // Badges of other instances named for the first time are fetched now, before the save,
+  // so that the cycle check sees their own prerequisites and the page their names.
+  const prerequisites = await canonicalPrerequisiteAddresses(ctx, parsed.content.prerequisites);
   // Stored only once everything else is valid, so a refused form leaves no stray image.
-  const content = { ...parsed.content, imageId: input.image && input.image !== "too-large" ? await storeBadgeImage(ctx, input.image) : imageId };
+  const content = {
+    ...parsed.content,
+    prerequisites,
+    imageId: input.image && input.image !== "too-large" ? await storeBadgeImage(ctx, input.image) : imageId,
+  };
   const result = saveDraft(ctx, userId, badgeId, { content, baseRevisionId: base.id, source: "form" });
   switch (result.status) {
     case "saved":
@@ -62,6 +71,23 @@ export async function saveDraftForm(
       return { status: "conflict", conflicts: result.conflicts, current: { id: result.current.id, number: result.current.number }, values };
     }
   }
+}
+
+/**
+ * Fetches the prerequisites not held here; a pasted address that turned out to name a
+ * version (or another address of the badge) is replaced by the badge's own URI.
+ */
+async function canonicalPrerequisiteAddresses(ctx: ServiceContext, prerequisites: Prerequisites): Promise<Prerequisites> {
+  const answers = await fetchPrerequisites(ctx, prerequisiteUris(prerequisites), { waitMs: LOOKUP_WAIT_MS.form });
+  const renamed = new Map([...answers].flatMap(([uri, a]) => (a.status === "found" && a.badgeUri !== uri ? [[uri, a.badgeUri] as const] : [])));
+  if (!renamed.size) return prerequisites;
+  return canonicalPrerequisites(
+    prerequisiteConditions(prerequisites).map((c) => {
+      const badges = [...new Set(c.badges.map((b) => renamed.get(b) ?? b))];
+      // Two addresses of one badge count as one.
+      return { requiredNumber: Math.min(c.requiredNumber, badges.length), badges };
+    }),
+  );
 }
 
 function findBase(ctx: ServiceContext, badgeId: string, baseRevisionId: string) {

@@ -8,6 +8,14 @@ import {
   emptyContent,
   type BadgeContent,
 } from "./badge-content";
+import {
+  BadgeUriSchema,
+  conditionRule,
+  MAX_PREREQUISITE_CONDITIONS,
+  prerequisiteConditions,
+  type ConditionRule,
+  type PrerequisiteCondition,
+} from "./prerequisites";
 
 export interface AlignmentRow {
   // Identifies a row while people edit it (React keys, live co-editing); never saved.
@@ -26,9 +34,20 @@ export interface DraftValues {
   achievementType: string;
   language: string;
   estimatedHours: string;
-  // Ids (URIs) of prerequisite badges, picked from the catalogue or pasted.
-  prerequisites: string[];
+  // Prerequisite conditions, all of which a learner must meet; rows may still be blank.
+  prerequisites: ConditionRow[];
   imageId: string | null;
+}
+
+/** One prerequisite condition as typed: a rule and the badges it names. */
+export interface ConditionRow {
+  // Identifies a row while people edit it (React keys, live co-editing); never saved.
+  id: string;
+  // "all", "any" or "count" (then `count` says how many); anything else is refused.
+  rule: string;
+  count: string;
+  // Ids (URIs) of badges, picked from the catalogue or pasted.
+  badges: string[];
 }
 
 export type DraftFieldErrors = Record<string, string[]>;
@@ -42,6 +61,17 @@ export function newRowId(): string {
 export function blankAlignment(): AlignmentRow {
   return { id: newRowId(), targetName: "", targetUrl: "", targetFramework: "" };
 }
+
+export function blankCondition(): ConditionRow {
+  return { id: newRowId(), rule: "all", count: "", badges: [] };
+}
+
+export function conditionRow(c: PrerequisiteCondition): ConditionRow {
+  const rule = conditionRule(c);
+  return { id: newRowId(), rule, count: rule === "count" ? String(c.requiredNumber) : "", badges: [...c.badges] };
+}
+
+export const CONDITION_RULES: readonly ConditionRule[] = ["all", "any", "count"];
 
 export function isBlankAlignment(row: Omit<AlignmentRow, "id">): boolean {
   return !row.targetName.trim() && !row.targetUrl.trim() && !row.targetFramework.trim();
@@ -57,7 +87,7 @@ export function valuesFromContent(content: BadgeContent): DraftValues {
     achievementType: content.achievementType,
     language: content.language,
     estimatedHours: content.estimatedHours === null ? "" : String(content.estimatedHours),
-    prerequisites: [...content.prerequisites],
+    prerequisites: prerequisiteConditions(content.prerequisites).map(conditionRow),
     imageId: content.imageId,
   };
 }
@@ -102,9 +132,7 @@ export function parseDraftValues(
       hours = null;
     }
   }
-  if (options.selfUri && values.prerequisites.includes(options.selfUri)) {
-    add("prerequisites", "A badge cannot be its own prerequisite");
-  }
+  const conditions = readConditions(values.prerequisites, options.selfUri, add);
   const input = {
     name: values.name,
     summary: values.summary,
@@ -119,7 +147,8 @@ export function parseDraftValues(
     achievementType: values.achievementType,
     language: values.language,
     estimatedHours: hours,
-    prerequisites: values.prerequisites,
+    // Conditions with mistakes are left to their own messages above.
+    prerequisites: conditions ?? [],
   };
   const parsed = BadgeContentSchema.safeParse(input);
   if (!parsed.success) {
@@ -127,8 +156,8 @@ export function parseDraftValues(
       const [field, index, sub] = issue.path;
       if (field === "alignments" && typeof index === "number" && typeof sub === "string") {
         add(`alignments.${rows[index]?.index ?? index}.${sub}`, issue.message);
-      } else if (field === "prerequisites" && typeof index === "number") {
-        add("prerequisites", `Not a badge URL: ${values.prerequisites[index]}`);
+      } else if (field === "prerequisites") {
+        add("prerequisites", issue.message);
       } else if (field === "tags" && typeof index === "number") {
         add("tags", `“${input.tags[index]}”: ${issue.message}`);
       } else if (field === "achievementType") {
@@ -140,6 +169,53 @@ export function parseDraftValues(
   }
   if (Object.keys(fieldErrors).length || !parsed.success) return { ok: false, fieldErrors };
   return { ok: true, content: parsed.data };
+}
+
+/**
+ * The conditions typed, or null when one of them is wrong (each error said through `add`,
+ * keyed `prerequisites.<row>` or `prerequisites.<row>.count` by the row as shown). A row
+ * naming no badge is blank and skipped, whatever its rule says.
+ */
+function readConditions(
+  rows: ConditionRow[],
+  selfUri: string | undefined,
+  add: (key: string, message: string) => void,
+): PrerequisiteCondition[] | null {
+  const conditions: PrerequisiteCondition[] = [];
+  let ok = true;
+  rows.forEach((row, index) => {
+    const badges = [...new Set(row.badges.map((b) => b.trim()).filter(Boolean))];
+    if (!badges.length) return;
+    const key = `prerequisites.${index}`;
+    for (const uri of badges) {
+      if (!BadgeUriSchema.safeParse(uri).success) {
+        add(key, `Not a badge URL: ${uri}`);
+        ok = false;
+      }
+    }
+    if (selfUri && badges.includes(selfUri)) {
+      add(key, "A badge cannot be its own prerequisite");
+      ok = false;
+    }
+    let requiredNumber = badges.length;
+    if (row.rule === "any") requiredNumber = 1;
+    else if (row.rule === "count") {
+      const n = /^\s*\d{1,4}\s*$/.test(row.count) ? Number(row.count) : NaN;
+      if (!(n >= 1 && n <= badges.length)) {
+        add(`${key}.count`, badges.length === 1 ? "With one badge, 1 is the only number that fits" : `Enter how many of the ${badges.length} badges are needed, from 1 to ${badges.length}`);
+        ok = false;
+      } else requiredNumber = n;
+    } else if (row.rule !== "all") {
+      add(`${key}.rule`, "Choose all, any one, or how many of these badges");
+      ok = false;
+    }
+    conditions.push({ requiredNumber, badges });
+  });
+  if (conditions.length > MAX_PREREQUISITE_CONDITIONS) {
+    add("prerequisites", `At most ${MAX_PREREQUISITE_CONDITIONS} conditions`);
+    ok = false;
+  }
+  return ok ? conditions : null;
 }
 
 const text = (form: FormData, name: string) => {
@@ -159,8 +235,18 @@ export function valuesFromForm(form: FormData): DraftValues {
       targetFramework: text(form, `alignments.${i}.targetFramework`),
     });
   }
-  const picked = form.getAll("prerequisites").filter((v): v is string => typeof v === "string" && v !== "");
-  const pasted = splitUrls(text(form, "prerequisiteUrls"));
+  const prerequisites: ConditionRow[] = [];
+  for (let i = 0; i < MAX_PREREQUISITE_CONDITIONS + 5; i++) {
+    if (!form.has(`prerequisites.${i}.rule`)) continue;
+    const picked = form.getAll(`prerequisites.${i}.badges`).filter((v): v is string => typeof v === "string" && v !== "");
+    const pasted = splitUrls(text(form, `prerequisites.${i}.urls`));
+    prerequisites.push({
+      id: `condition-${i}`,
+      rule: text(form, `prerequisites.${i}.rule`),
+      count: text(form, `prerequisites.${i}.count`),
+      badges: [...new Set([...picked, ...pasted])],
+    });
+  }
   return {
     name: text(form, "name"),
     summary: text(form, "summary"),
@@ -170,7 +256,7 @@ export function valuesFromForm(form: FormData): DraftValues {
     achievementType: text(form, "achievementType"),
     language: text(form, "language"),
     estimatedHours: text(form, "estimatedHours"),
-    prerequisites: [...new Set([...picked, ...pasted])],
+    prerequisites,
     // The image is never typed: the action takes it from the base revision or an upload.
     imageId: null,
   };

@@ -1,7 +1,9 @@
-// What services tell federation, inside their own transactions, so the activity that
-// announces a change commits with the change (the transactional outbox). Implemented in
-// federation/publisher.ts and handed to services through ServiceContext; services never
-// import federation/.
+// What services ask of federation. Mostly told inside their own transactions, so the
+// activity that announces a change commits with the change (the transactional outbox);
+// and one look-up that takes the network (a badge of another instance, by URL), which
+// services await before their transaction. Implemented in federation/ (publisher.ts,
+// badge-lookup.ts, assembled by runtime.ts) and handed to services through
+// ServiceContext; services never import federation/.
 import type { DatabaseLike } from "../../db/client";
 import type { CredentialNetwork } from "./credential-network";
 import type { Discovery } from "./discovery";
@@ -17,6 +19,15 @@ export interface ActorProof {
   created: string;
   proofValue: string;
 }
+
+/** What looking up a badge of another instance by its URL came to. */
+export type RemoteBadgeLookup =
+  // Fetched and stored here (or refreshed): our copy is `badgeId`.
+  | { status: "found"; badgeUri: string; badgeId: string; name: string; prerequisiteUris: string[] }
+  // Its instance says it is no more (404, 410 or a Tombstone): a copy held here is withdrawn.
+  | { status: "gone"; reason: string }
+  // Not to be had now (the instance did not answer, refused, or this is not a badge).
+  | { status: "unavailable"; reason: string };
 
 export interface FederationOutbox {
   /** Called inside the transaction that published, deprecated or withdrew a local badge. */
@@ -53,6 +64,13 @@ export interface FederationOutbox {
    * The keys live with federation; services sign through here.
    */
   signAsActor<T extends Record<string, unknown>>(tx: DatabaseLike, actorUri: string, document: T): T & { proof: ActorProof };
+  /**
+   * Fetches the badge `uri` names from its own instance (the guarded fetcher, signed as this
+   * instance) and stores it as the inbox stores a remote version, in its own transaction.
+   * Never throws for what the other side answers; outside any transaction (it awaits the
+   * network). Failures are remembered for a while, so retyping a dead URL does not refetch it.
+   */
+  lookUpRemoteBadge(uri: string, options?: { refresh?: boolean }): Promise<RemoteBadgeLookup>;
 }
 
 /** What pages ask of federation that takes the network: following other instances. */

@@ -3,6 +3,7 @@
 // What the OB 3.0 vocabulary has no term for travels as extension properties named by
 // full IRIs in the Badge Commons namespace (see docs/OPEN-BADGES.md).
 import type { BadgeContent } from "./badge-content";
+import { prerequisiteConditions, type Prerequisites } from "./prerequisites";
 import type { OrganisationProfile } from "./catalogue-authors.server";
 
 export const OB3_CONTEXT = [
@@ -18,8 +19,13 @@ export const EXTENSION = {
   coAuthors: `${BADGE_COMMONS_NS}coAuthors`,
   // Estimated hours of learning to earn the badge (a number).
   estimatedHours: `${BADGE_COMMONS_NS}estimatedHours`,
-  // Ids of badges a learner should hold first.
+  // Ids of badges a learner should hold first, all of them.
   prerequisites: `${BADGE_COMMONS_NS}prerequisites`,
+  // Or, when the prerequisites say more than "all of these": conditions that must all be
+  // met, each requiring a number of the badges it names.
+  prerequisiteConditions: `${BADGE_COMMONS_NS}prerequisiteConditions`,
+  requiredNumber: `${BADGE_COMMONS_NS}requiredNumber`,
+  badges: `${BADGE_COMMONS_NS}badges`,
   // The immutable published version this document describes, and its content hash.
   versionId: `${BADGE_COMMONS_NS}versionId`,
   contentHash: `${BADGE_COMMONS_NS}contentHash`,
@@ -147,7 +153,7 @@ export function toAchievement(badge: AchievementSource, options: { publicUrl: st
       ? { [EXTENSION.coAuthors]: badge.coAuthors.map((o) => toProfile(o, options.publicUrl)) }
       : {}),
     ...(content.estimatedHours !== null ? { [EXTENSION.estimatedHours]: content.estimatedHours } : {}),
-    ...(content.prerequisites.length ? { [EXTENSION.prerequisites]: [...content.prerequisites] } : {}),
+    ...prerequisiteExtension(content.prerequisites),
     [EXTENSION.versionId]: badge.latest.uri,
     [EXTENSION.contentHash]: badge.latest.contentHash,
     ...(badge.status === "deprecated"
@@ -156,5 +162,20 @@ export function toAchievement(badge: AchievementSource, options: { publicUrl: st
           ...(badge.successor ? { [EXTENSION.successor]: badge.successor.uri } : {}),
         }
       : {}),
+  };
+}
+
+/** Prerequisites as extension properties: the flat list when that is all they say. */
+function prerequisiteExtension(p: Prerequisites): Record<string, unknown> {
+  const conditions = prerequisiteConditions(p);
+  if (!conditions.length) return {};
+  if (conditions.length === 1 && conditions[0].requiredNumber === conditions[0].badges.length) {
+    return { [EXTENSION.prerequisites]: [...conditions[0].badges] };
+  }
+  return {
+    [EXTENSION.prerequisiteConditions]: conditions.map((c) => ({
+      [EXTENSION.requiredNumber]: c.requiredNumber,
+      [EXTENSION.badges]: [...c.badges],
+    })),
   };
 }

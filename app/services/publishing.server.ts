@@ -19,6 +19,10 @@ import {
 import { FIELD_LABELS, type BadgeContent, type BadgeField } from "./badge-content";
 import { badgeAccess, currentRevision, getBadge, requireView, revisionContent, type BadgeAccess } from "./badges.server";
 import { indexPublishedVersion } from "./catalogue-index.server";
+import { indexPrerequisites } from "./prerequisite-index.server";
+import { findPrerequisiteCycle, type PrerequisiteCycle } from "./prerequisite-rules.server";
+import { fetchPrerequisites, LOOKUP_WAIT_MS } from "./prerequisite-lookups.server";
+import { prerequisiteUris } from "./prerequisites";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
@@ -166,26 +170,44 @@ export interface PublishReadiness {
   missing: BadgeField[];
   approvals: ApprovalState;
   publishedAs: number | null; // the version that already holds the current revision
+  // The prerequisite cycle publishing would close, if any.
+  cycle: PrerequisiteCycle | null;
 }
 
 /** Whether the current revision can be published (the user's own rights aside). */
 export function publishReadiness(db: DatabaseLike, badgeId: string): PublishReadiness {
   const badge = getBadge(db, badgeId);
   const state = approvalState(db, badgeId);
-  const missing = missingForPublication(revisionContent(currentRevision(db, badge)));
+  const content = revisionContent(currentRevision(db, badge));
+  const missing = missingForPublication(content);
+  const cycle = findPrerequisiteCycle(db, badge.uri, content);
   const latest = latestVersion(db, badge);
   const publishedAs = latest?.revisionId === state.revisionId ? latest.number : null;
   const reasons: string[] = [];
   if (badge.status === "deprecated") reasons.push("This badge is deprecated.");
   if (publishedAs !== null) reasons.push(`Nothing changed since version ${publishedAs}.`);
   if (missing.length) reasons.push(`Fill in before publishing: ${missing.map((f) => FIELD_LABELS[f]).join(", ")}.`);
+  if (cycle) reasons.push(cycle.message);
   if (!state.met) reasons.push(`The approval policy is not met yet (${describeCount(state)}).`);
-  return { ready: reasons.length === 0, reasons, missing, approvals: state, publishedAs };
+  return { ready: reasons.length === 0, reasons, missing, approvals: state, publishedAs, cycle };
 }
 
 export function describeCount(state: ApprovalState): string {
   if (state.policy === "steward") return state.met ? "the steward approved" : "the steward has not approved";
   return `${state.approvedCount} of ${state.authorCount} author organisations approved, ${state.needed} needed`;
+}
+
+/**
+ * Before publishing: badges of other instances that the current revision names are fetched
+ * again (a newer version of theirs may close a cycle, or they may be gone) and those not held
+ * yet are fetched, so publishVersion judges the pathway as it stands. For those who may
+ * publish only; outside any transaction (it awaits other instances).
+ */
+export async function refreshPrerequisitesForPublication(ctx: ServiceContext, userId: string, badgeId: string): Promise<void> {
+  const access = requireView(ctx.db, badgeId, userId);
+  if (!access.isStewardAdmin) throw new ForbiddenError("Only admins of the steward organisation can publish.");
+  const content = revisionContent(currentRevision(ctx.db, access.badge));
+  await fetchPrerequisites(ctx, prerequisiteUris(content.prerequisites), { refresh: true, waitMs: LOOKUP_WAIT_MS.publication });
 }
 
 /**
@@ -216,6 +238,7 @@ export function publishVersion(
         Object.fromEntries(readiness.missing.map((f) => [f, [`${FIELD_LABELS[f]} is required to publish.`]])),
       );
     }
+    if (readiness.cycle) throw new ConflictError(readiness.cycle.message);
     if (!readiness.approvals.met) {
       throw new ConflictError(`The approval policy is not met yet (${describeCount(readiness.approvals)}).`);
     }
@@ -243,6 +266,7 @@ export function publishVersion(
       .run();
     tx.update(badges).set({ status: "published", latestVersionId: id, updatedAt: now }).where(eq(badges.id, badgeId)).run();
     indexPublishedVersion(tx, badgeId);
+    indexPrerequisites(tx, badgeId);
     ctx.federation.badgeChanged(tx, badgeId, "published");
     return tx.select().from(versions).where(eq(versions.id, id)).get()!;
   });
@@ -295,6 +319,7 @@ export function withdrawBadge(ctx: ServiceContext, userId: string, badgeId: stri
     if (access.badge.status === "withdrawn") throw new ConflictError("This badge is already withdrawn.");
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badgeId)).run();
     indexPublishedVersion(tx, badgeId);
+    indexPrerequisites(tx, badgeId);
     ctx.federation.badgeChanged(tx, badgeId, "withdrawn");
     return getBadge(tx, badgeId);
   });

@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { BadgeContentSchema, type BadgeContent } from "./badge-content";
 import { indexPublishedVersion } from "./catalogue-index.server";
+import { indexPrerequisites } from "./prerequisite-index.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
 
@@ -163,6 +164,7 @@ export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, inpu
         .run();
       replaceCoauthors(tx, badge.id, v.coauthorUris);
       indexPublishedVersion(tx, badge.id);
+      indexPrerequisites(tx, badge.id);
     }
     return { badgeId: badge.id, versionId, badgeCreated, versionCreated: !held };
   });
@@ -185,6 +187,26 @@ export function withdrawRemoteBadge(db: DatabaseLike, actorUri: string, badgeUri
     if (!steward?.host || steward.uri !== actorUri) throw new ForbiddenError("Only a badge's steward withdraws it.");
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
     indexPublishedVersion(tx, badge.id);
+    indexPrerequisites(tx, badge.id);
+    return { badgeId: badge.id };
+  });
+}
+
+/**
+ * The badge's own instance answers, at the badge's URI, that it is gone (404, 410 or a
+ * Tombstone): what a Delete from its steward would say, learnt by asking. Our copy leaves
+ * the catalogue and the prerequisite graph like a withdrawn badge, and badges that name it
+ * show it as unavailable. Only copies of remote badges; null when none is held.
+ */
+export function recordRemoteBadgeGone(db: DatabaseLike, badgeUri: string): { badgeId: string } | null {
+  return db.transaction((tx) => {
+    const badge = tx.select().from(badges).where(eq(badges.uri, badgeUri)).get();
+    if (!badge || badge.status === "withdrawn") return null;
+    const steward = tx.select().from(organisations).where(eq(organisations.id, badge.stewardOrganisationId)).get();
+    if (!steward?.host) throw new ForbiddenError("A badge of this instance is not withdrawn by what another says.");
+    tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
+    indexPublishedVersion(tx, badge.id);
+    indexPrerequisites(tx, badge.id);
     return { badgeId: badge.id };
   });
 }

@@ -16,7 +16,6 @@ import { createOrganisation } from "../../app/services/organisations.server";
 import { getBadge } from "../../app/services/badges.server";
 import { createProof } from "../../federation/proof";
 import { ed25519KeyId } from "../../federation/keys";
-import { federationOutbox } from "../../federation/publisher";
 import { e2eSkipped, launchBrowser, screenshotOf, signUpInBrowser } from "../support/browser";
 import { makeOrganisation, makeUser } from "../support/factories";
 import { approveAndPublish } from "../support/federation";
@@ -57,7 +56,7 @@ describe.skipIf(e2eSkipped)("endorsements in Chromium", () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const publicUrl = `http://localhost:${server.port}`;
-    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+    ctx = { db: server.db, publicUrl, events: noBadgeEvents, federation: server.federation.outbox };
     ada = watch(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), "Ada");
     bo = watch(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), "Bo");
     cy = watch(await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage(), "Cy");

@@ -10,7 +10,6 @@ import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
 import { noBadgeEvents } from "../../app/services/events";
 import { badgeSharers } from "../../app/services/shares.server";
-import { federationOutbox } from "../../federation/publisher";
 import { createOrganisationInBrowser, e2eSkipped, launchBrowser, screenshot, screenshotOf, signUpInBrowser } from "../support/browser";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { waitFor } from "../support/loopback";
@@ -32,7 +31,7 @@ describe.skipIf(e2eSkipped)("federation in Chromium", () => {
     browser = await launchBrowser();
     hostA = `localhost:${a.port}`;
     const urlA = `http://${hostA}`;
-    const ctxA: ServiceContext = { db: a.db, publicUrl: urlA, events: noBadgeEvents, federation: federationOutbox(urlA) };
+    const ctxA: ServiceContext = { db: a.db, publicUrl: urlA, events: noBadgeEvents, federation: a.federation.outbox };
     const riverside = makeLocalTeam(ctxA, {
       handle: "riverside",
       name: "Riverside School",

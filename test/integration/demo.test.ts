@@ -42,7 +42,7 @@ describe("npm run demo", () => {
 
     // B's badge builds on A's: the prerequisite resolves to the copy B now holds.
     const oral = getPublicBadge(b.server.db, found(b, "Oral History Interviewing")!.id);
-    expect(oral.prerequisites.map((p) => p.name)).toEqual(["Community Archiving", "Social Innovation 101"]);
+    expect(oral.prerequisites.flatMap((c) => c.badges.map((p) => p.name))).toEqual(["Community Archiving", "Social Innovation 101"]);
 
     // Endorsements across the instances: shown on both, the withdrawn one on neither.
     const endorsers = (d: Demo["a"], name: string) => listBadgeEndorsements(d.server.db, found(d, name)!.id).map((e) => [e.endorser.name, e.endorser.host]);

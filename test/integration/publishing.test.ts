@@ -8,7 +8,7 @@ import { noBadgeEvents } from "../../app/services/events";
 import { addMember, makeOrganisation } from "../support/factories";
 import { Browser, startPublishingServer } from "../support/publishing-http";
 import { editDraft } from "../support/publishing";
-import { federationOutbox } from "../../federation/publisher";
+import { standaloneFederation } from "../../federation/standalone";
 
 // React separates adjacent text with <!-- -->; read the page as a person would.
 const textOf = async (res: Response) => (await res.text()).replaceAll("<!-- -->", "");
@@ -28,7 +28,7 @@ describe("publishing over HTTP", () => {
   }
 
   it("invite, accept, approve by both admins, publish; the version is public, the draft was not", async () => {
-    const ctx = { db: server.db, publicUrl: "http://badges.test", events: noBadgeEvents, federation: federationOutbox("http://badges.test") };
+    const ctx = { db: server.db, publicUrl: "http://badges.test", events: noBadgeEvents, federation: standaloneFederation(server.db, "http://badges.test") };
     const stewardOrg = makeOrganisation(server.db, { handle: "changemakers", name: "Changemakers" });
     const partnerOrg = makeOrganisation(server.db, { handle: "acme", name: "Acme", kind: "business" });
     const ada = await member("ada@example.org", "Ada");

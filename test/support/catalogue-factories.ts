@@ -8,6 +8,7 @@ import { badges, coauthors, revisions, versions, type Organisation } from "../..
 import { canonicalJson, changedFields, emptyContent, type BadgeContent } from "../../app/services/badge-content";
 import { badgeUri } from "../../app/services/badges.server";
 import { indexPublishedVersion } from "../../app/services/catalogue-index.server";
+import { indexPrerequisites } from "../../app/services/prerequisite-index.server";
 import { PUBLIC_URL } from "./factories";
 
 export interface PublishedBadgeOptions {
@@ -99,6 +100,7 @@ export function makePublishedBadge(db: Db, options: PublishedBadgeOptions) {
       .where(eq(badges.id, id))
       .run();
     indexPublishedVersion(tx, id);
+    indexPrerequisites(tx, id);
     return tx.select().from(badges).where(eq(badges.id, id)).get()!;
   });
 }

@@ -7,7 +7,8 @@ import { openDatabase, type Db } from "../../db/client";
 import { memberships, organisations, users, type OrganisationKind, type Role } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import type { BadgeEvents } from "../../app/services/events";
-import { federationOutbox } from "../../federation/publisher";
+import { createFetcher } from "../../federation/fetcher";
+import { standaloneFederation } from "../../federation/standalone";
 
 export const PUBLIC_URL = "http://badges.test";
 
@@ -28,7 +29,9 @@ export function createTestContext(db: Db = createTestDb()): ServiceContext & { r
   return {
     db,
     publicUrl: PUBLIC_URL,
-    federation: federationOutbox(PUBLIC_URL),
+    // Look-ups of other instances go through a fetcher that resolves no name: unit tests
+    // reach nothing outside (integration tests run real servers on loopback).
+    federation: standaloneFederation(db, PUBLIC_URL, createFetcher({ allowPrivateAddresses: false, userAgent: "BadgeCommons tests", resolve: async () => [] })),
     recorded,
     events: {
       revisionSaved: (badgeId, payload) => recorded.push({ type: "revisionSaved", badgeId, payload }),

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { startServer, type RunningServer, type StartOptions } from "../../server";
 import type { ServiceContext } from "../../app/services/context.server";
 import { noBadgeEvents } from "../../app/services/events";
-import { federationOutbox } from "../../federation/publisher";
 
 export interface TestServer extends RunningServer {
   databasePath: string;
@@ -88,7 +87,7 @@ export class HttpSession {
 }
 
 /** What services need, for calling them directly against a running test server's database. */
-export function serviceContextOf(server: Pick<RunningServer, "db" | "port">): ServiceContext {
+export function serviceContextOf(server: Pick<RunningServer, "db" | "port" | "federation">): ServiceContext {
   const publicUrl = `http://localhost:${server.port}`;
-  return { db: server.db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  return { db: server.db, publicUrl, events: noBadgeEvents, federation: server.federation.outbox };
 }

@@ -272,11 +272,20 @@ describe("public badge", () => {
     expect(pb.coAuthors.map((o) => o.name)).toEqual(["Acme"]);
     expect(pb.successor).toEqual({ uri: next.uri, localId: next.id, name: "Theory of Change" });
     expect(pb.prerequisites).toEqual([
-      { uri: base.uri, localId: base.id, name: "Social Innovation 101" },
-      // A draft named as a prerequisite does not reveal its name.
-      { uri: draft.uri, localId: null, name: null },
-      { uri: "https://elsewhere.example/badges/42", localId: null, name: null },
+      {
+        requiredNumber: 3,
+        size: 3,
+        label: "All 3 of these",
+        badges: [
+          { uri: base.uri, localId: base.id, name: "Social Innovation 101", host: null, availability: "available" },
+          // A draft named as a prerequisite does not reveal its name.
+          { uri: draft.uri, localId: null, name: null, host: null, availability: "unknown" },
+          { uri: "https://elsewhere.example/badges/42", localId: null, name: null, host: null, availability: "unknown" },
+        ],
+      },
     ]);
+    // The badge it names says where it leads.
+    expect(getPublicBadge(db, base.id).unlocks).toEqual({ badges: [{ id: badge.id, uri: badge.uri, name: "Social Finance", host: null }], total: 1 });
     expect(() => getPublicBadge(db, draft.id)).toThrow(/not found/);
     expect(() => getPublicBadge(db, "no-such-badge")).toThrow(/not found/);
   });

@@ -57,11 +57,23 @@ describe("textEdits", () => {
 });
 
 describe("the live draft document", () => {
+  it("reads a document stored before conditions existed (a plain list) as one all-of condition", () => {
+    const doc = new Y.Doc();
+    doc.getMap("fields").set("prerequisites", ["https://x.example/badges/1", "https://x.example/badges/2"]);
+    expect(readValues(doc).prerequisites).toEqual([
+      { id: "condition-0", rule: "all", count: "", badges: ["https://x.example/badges/1", "https://x.example/badges/2"] },
+    ]);
+  });
+
   it("writes and reads values, and edits text in place", () => {
     const doc = new Y.Doc();
-    const values = { ...emptyValues(), name: "Social Innovation 101", tags: "change, community", prerequisites: ["https://x.example/badges/1"] };
+    const prerequisites = [
+      { id: "c1", rule: "any", count: "", badges: ["https://x.example/badges/1", "https://y.example/badges/2"] },
+      { id: "c2", rule: "count", count: "2", badges: ["https://x.example/badges/3", "https://x.example/badges/4", "https://x.example/badges/5"] },
+    ];
+    const values = { ...emptyValues(), name: "Social Innovation 101", tags: "change, community", prerequisites };
     writeValues(doc, values);
-    expect(readValues(doc)).toMatchObject({ name: "Social Innovation 101", tags: "change, community", achievementType: "Badge" });
+    expect(readValues(doc)).toMatchObject({ name: "Social Innovation 101", tags: "change, community", achievementType: "Badge", prerequisites });
     const ytext = textOf(doc, "name");
     const deltas: unknown[] = [];
     ytext.observe((e) => deltas.push(e.delta));
@@ -106,6 +118,8 @@ describe("the live draft document", () => {
     doc.getArray("alignments").push(["not a row"]);
     const v = readValues(doc);
     expect(v.prerequisites).toEqual([]);
+    doc.getMap("fields").set("prerequisites", [7, { rule: 3, badges: ["https://x.example/badges/1", 9] }]);
+    expect(readValues(doc).prerequisites).toEqual([{ id: "condition-0", rule: "all", count: "", badges: ["https://x.example/badges/1"] }]);
     expect(v.language).toBe("en");
     expect(v.alignments).toEqual([]);
   });

@@ -28,12 +28,26 @@ describe("draft values (what is typed) and content (what is saved)", () => {
         achievementType: "Competency",
         language: "en-GB",
         estimatedHours: "2,5",
-        prerequisites: ["https://a.example/badges/1", ""],
-        prerequisiteUrls: "https://b.example/badges/2\nhttps://a.example/badges/1",
+        "prerequisites.0.rule": "all",
+        "prerequisites.0.count": "",
+        "prerequisites.0.badges": ["https://a.example/badges/1", ""],
+        "prerequisites.0.urls": "https://b.example/badges/2\nhttps://a.example/badges/1",
+        "prerequisites.1.rule": "count",
+        "prerequisites.1.count": "2",
+        "prerequisites.1.badges": ["https://c.example/badges/3"],
+        "prerequisites.1.urls": "https://d.example/badges/4 https://e.example/badges/5",
+        // The blank condition the form offers for a new one.
+        "prerequisites.2.rule": "any",
+        "prerequisites.2.count": "",
+        "prerequisites.2.urls": "",
       }),
     );
     expect(values.alignments).toHaveLength(2);
-    expect(values.prerequisites).toEqual(["https://a.example/badges/1", "https://b.example/badges/2"]);
+    expect(values.prerequisites.map((c) => c.badges)).toEqual([
+      ["https://a.example/badges/1", "https://b.example/badges/2"],
+      ["https://c.example/badges/3", "https://d.example/badges/4", "https://e.example/badges/5"],
+      [],
+    ]);
     const parsed = parseDraftValues(values);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -43,10 +57,18 @@ describe("draft values (what is typed) and content (what is saved)", () => {
       estimatedHours: 2.5,
       achievementType: "Competency",
       imageId: null,
+      prerequisites: [
+        { requiredNumber: 2, badges: ["https://a.example/badges/1", "https://b.example/badges/2"] },
+        { requiredNumber: 2, badges: ["https://c.example/badges/3", "https://d.example/badges/4", "https://e.example/badges/5"] },
+      ],
     });
     const back = valuesFromContent(parsed.content);
     expect(back.tags).toBe("change, community");
     expect(back.estimatedHours).toBe("2.5");
+    expect(back.prerequisites.map(({ rule, count }) => ({ rule, count }))).toEqual([
+      { rule: "all", count: "" },
+      { rule: "count", count: "2" },
+    ]);
     expect(parseDraftValues(back)).toEqual(parsed);
   });
 
@@ -61,7 +83,11 @@ describe("draft values (what is typed) and content (what is saved)", () => {
       achievementType: "Nonsense",
       language: "english!",
       estimatedHours: "lots",
-      prerequisites: ["not a url", "http://self.example/badges/x"],
+      prerequisites: [
+        { id: "c0", rule: "all", count: "", badges: ["not a url", "http://self.example/badges/x"] },
+        { id: "c1", rule: "count", count: "3", badges: ["https://a.example/badges/1", "https://a.example/badges/2"] },
+        { id: "c2", rule: "sometimes", count: "", badges: ["https://a.example/badges/1"] },
+      ],
     };
     const parsed = parseDraftValues(values, { selfUri: "http://self.example/badges/x" });
     expect(parsed.ok).toBe(false);
@@ -73,7 +99,9 @@ describe("draft values (what is typed) and content (what is saved)", () => {
       achievementType: ["Choose an achievement type from the list"],
       language: ["Use a language code such as en or fr-CA"],
       estimatedHours: ["Enter a number of hours, such as 4 or 2.5"],
-      prerequisites: expect.arrayContaining(["A badge cannot be its own prerequisite", "Not a badge URL: not a url"]),
+      "prerequisites.0": expect.arrayContaining(["A badge cannot be its own prerequisite", "Not a badge URL: not a url"]),
+      "prerequisites.1.count": ["Enter how many of the 2 badges are needed, from 1 to 2"],
+      "prerequisites.2.rule": ["Choose all, any one, or how many of these badges"],
     });
     expect(parsed.fieldErrors.tags[0]).toMatch(/<script>/);
     expect(parsed.fieldErrors["alignments.0.targetName"]).toBeUndefined();

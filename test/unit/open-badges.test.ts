@@ -114,6 +114,23 @@ describe("Open Badges 3.0 Achievement", () => {
     expect(doc.creator).toEqual({ id: `${PUBLIC_URL}/orgs/changemakers`, type: ["Profile"], name: "Changemakers" });
   });
 
+  it("carries prerequisite conditions as extension properties when they say more than all-of, and stays valid", () => {
+    const [a, b, c] = ["a", "b", "c"].map((k) => `https://peer.example/badges/${k}`);
+    const doc = toAchievement(
+      source({ prerequisites: [{ requiredNumber: 1, badges: [a, b] }, { requiredNumber: 1, badges: [c] }] }),
+      { publicUrl: PUBLIC_URL },
+    );
+    expect(achievementErrors(doc)).toEqual([]);
+    expect(doc).not.toHaveProperty([EXTENSION.prerequisites]);
+    expect(doc[EXTENSION.prerequisiteConditions]).toEqual([
+      { [EXTENSION.requiredNumber]: 1, [EXTENSION.badges]: [a, b] },
+      { [EXTENSION.requiredNumber]: 1, [EXTENSION.badges]: [c] },
+    ]);
+    const flat = toAchievement(source({ prerequisites: [a, b] }), { publicUrl: PUBLIC_URL });
+    expect(flat[EXTENSION.prerequisites]).toEqual([a, b]);
+    expect(flat).not.toHaveProperty([EXTENSION.prerequisiteConditions]);
+  });
+
   it("says when a badge is deprecated and what replaces it", () => {
     const doc = toAchievement(source({}, { status: "deprecated", successor: { uri: `${PUBLIC_URL}/badges/b9` } }), {
       publicUrl: PUBLIC_URL,

@@ -171,6 +171,52 @@ describe("badge version objects", () => {
     expect(result.badge.contentHash).toBe(before.contentHash);
   });
 
+  it("carries prerequisite conditions losslessly, and never as a flat list an older peer would read as all-of", () => {
+    const badge = makeCoauthoredBadge(ctx, steward, []);
+    const [x, y, p, q, r] = ["x", "y", "p", "q", "r"].map((k) => `https://elsewhere.example/badges/${k}`);
+    editDraft(ctx, steward.editor.id, badge.id, {
+      prerequisites: [
+        { requiredNumber: 1, badges: [x, y] },
+        { requiredNumber: 2, badges: [p, q, r] },
+      ],
+    });
+    approveAndPublish(ctx, badge.id, [steward]);
+    const stored = getVersion(ctx.db, badge.id, 1);
+    const object = wire(toBadgeObject(published(badge.id), { publicUrl: PUBLIC_URL }));
+    expect(object.prerequisiteConditions).toEqual([
+      { requiredNumber: 1, badges: [x, y] },
+      { requiredNumber: 2, badges: [p, q, r] },
+    ]);
+    expect(object).not.toHaveProperty("prerequisites");
+    expect(JSON.stringify(object["@context"])).toContain(`"requiredNumber"`);
+    const result = parseBadgeObject(object);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.badge.content.prerequisites).toEqual(stored.content.prerequisites);
+    expect(result.badge.contentHash).toBe(stored.contentHash);
+    // Tampering with a rule is caught by the hash.
+    const loosened = { ...object, prerequisiteConditions: [{ requiredNumber: 1, badges: [x, y] }, { requiredNumber: 1, badges: [p, q, r] }] };
+    expect(parseBadgeObject(loosened)).toMatchObject({ ok: false, error: expect.stringMatching(/hash does not match/) });
+  });
+
+  it("reads an older peer's flat list (and a single URI) as one all-of condition", () => {
+    const badge = makeCoauthoredBadge(ctx, steward, []);
+    editDraft(ctx, steward.editor.id, badge.id, { prerequisites: ["https://elsewhere.example/badges/a", "https://elsewhere.example/badges/b"] });
+    approveAndPublish(ctx, badge.id, [steward]);
+    const object = wire(toBadgeObject(published(badge.id), { publicUrl: PUBLIC_URL }));
+    // The flat list travels exactly as before conditions existed.
+    expect(object.prerequisites).toEqual(["https://elsewhere.example/badges/a", "https://elsewhere.example/badges/b"]);
+    expect(object).not.toHaveProperty("prerequisiteConditions");
+    const result = parseBadgeObject(object);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.badge.content.prerequisites).toEqual(["https://elsewhere.example/badges/a", "https://elsewhere.example/badges/b"]);
+    const single = makeCoauthoredBadge(ctx, steward, [], { name: "Single" });
+    editDraft(ctx, steward.editor.id, single.id, { prerequisites: ["https://elsewhere.example/badges/a"] });
+    approveAndPublish(ctx, single.id, [steward]);
+    const one = wire(toBadgeObject(published(single.id), { publicUrl: PUBLIC_URL }));
+    const asString = parseBadgeObject({ ...one, prerequisites: "https://elsewhere.example/badges/a" });
+    expect(asString.ok && asString.badge.content.prerequisites).toEqual(["https://elsewhere.example/badges/a"]);
+  });
+
   describe("refuses", () => {
     let object: Record<string, unknown>;
     beforeEach(() => {
