@@ -197,7 +197,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     following,
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
     unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),
-    credentials: createCredentialNetwork({ fetcher, allowPlainHttp: options.allowPlainHttp }),
+    credentials: createCredentialNetwork({ fetcher: options.fetcher, allowPlainHttp: options.allowPlainHttp }),
     lookUp: (input) => lookUp(following, input),
     async idle() {
       while (pending.size) await Promise.allSettled([...pending]);
