@@ -229,13 +229,20 @@ export function savePathwayDraft(
         : null;
       return { status: "stale" as const, current: { ...current, authorName } };
     }
+    // Every rule zod can judge first (shape and structure, all at once), then the badges named.
+    const errors: FieldErrors = {};
+    const add = (more: FieldErrors) => {
+      for (const [k, v] of Object.entries(more)) errors[k] = [...new Set([...(errors[k] ?? []), ...v])];
+    };
+    const whole = PathwayContentSchema.safeParse(input.content);
+    if (!whole.success) add(fieldErrorsOf(whole.error));
     const shaped = PathwayContentSchema.innerType().safeParse(input.content);
-    if (!shaped.success) throw new ValidationError("Check the highlighted fields.", fieldErrorsOf(shaped.error));
+    if (!shaped.success) throw new ValidationError("Check the highlighted fields.", errors);
     const previous = pathwayRevisionContent(current);
     const resolved = resolveNamedBadges(tx, shaped.data, previous);
+    add(resolved.errors);
     const checked = PathwayContentSchema.safeParse(resolved.content);
-    const errors = { ...resolved.errors };
-    if (!checked.success) for (const [k, v] of Object.entries(fieldErrorsOf(checked.error))) (errors[k] ??= []).push(...v);
+    if (!checked.success) add(fieldErrorsOf(checked.error));
     if (Object.keys(errors).length || !checked.success) throw new ValidationError("Check the highlighted fields.", errors);
     const content = checked.data;
     const changed = changedPathwayFields(previous, content);
