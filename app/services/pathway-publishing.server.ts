@@ -241,6 +241,11 @@ export function withdrawPathway(ctx: ServiceContext, userId: string, pathwayId: 
   });
 }
 
+/** Whether the draft has changed since the latest published version (or was never published). */
+export function hasUnpublishedChanges(db: DatabaseLike, pathway: Pathway): boolean {
+  return latestVersion(db, pathway)?.revisionId !== pathway.currentRevisionId;
+}
+
 export interface PathwayVersionSummary {
   id: string;
   number: number;

@@ -53,7 +53,7 @@ export function getPathway(db: DatabaseLike, pathwayId: string): Pathway {
 }
 
 /** An editor of a local organisation starts a pathway stewarded by it, with a first revision. */
-export function createPathway(ctx: ServiceContext, userId: string, input: CreatePathwayInput): Pathway {
+export function createPathway(ctx: ServiceContext, userId: string, input: { [K in keyof CreatePathwayInput]?: unknown }): Pathway {
   const parsed = CreatePathwaySchema.safeParse(input);
   if (!parsed.success) throw new ValidationError("Check the pathway's name and steward.", fieldErrorsOf(parsed.error));
   const { stewardOrganisationId, name, approvalPolicy } = parsed.data;
