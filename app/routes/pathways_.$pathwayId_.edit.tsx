@@ -117,7 +117,8 @@ export default function EditPathway() {
       {failed ? <FormMessage message={failed.message} /> : loaded.notice ? <p className="notice ok" role="status">{loaded.notice}</p> : null}
       <div className="card">
         <PathwayForm
-          key={`answer-${answers.current.count}`}
+          // A new revision or a new answer gives the form's fields new starting values.
+          key={`${loaded.revision.id}-${answers.current.count}`}
           values={values}
           baseRevisionId={failed?.values.baseRevisionId ?? loaded.revision.id}
           errors={failed?.fieldErrors ?? {}}
