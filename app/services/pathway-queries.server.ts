@@ -285,16 +285,23 @@ export function searchPathways(db: DatabaseLike, query: PathwayQuery): PathwaySe
   };
 }
 
-/** How many published pathways match the catalogue's words and instance filter (for its tab). */
+/**
+ * How many published pathways match the catalogue's words and instance filter, for its
+ * tab: the catalogue page pays for it on every view, so it reads the read model alone
+ * (entries exist for listed pathways only) and joins the steward only to tell instances.
+ */
 export function countPathways(db: DatabaseLike, query: Pick<PathwayQuery, "q" | "instance">): number {
   const match = query.q ? toFtsQuery(query.q) : null;
   if (query.q && !match) return 0;
   const from = match ? sql`pathway_search s JOIN pathway_entries e ON e.id = s.rowid` : sql`pathway_entries e`;
-  return (
-    db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${from}
-      JOIN pathways p ON p.id = e.pathway_id JOIN organisations o ON o.id = p.steward_organisation_id
-      WHERE ${match ? sql`pathway_search MATCH ${match} AND ` : sql``}${pathwayConditions(query)}`)?.n ?? 0
-  );
+  const where = [
+    ...(match ? [sql`pathway_search MATCH ${match}`] : []),
+    ...(query.instance
+      ? [sql`e.pathway_id IN (SELECT p.id FROM pathways p JOIN organisations o ON o.id = p.steward_organisation_id
+          WHERE o.host IS ${query.instance === "here" ? sql`NULL` : sql`NOT NULL`})`]
+      : []),
+  ];
+  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}`)?.n ?? 0;
 }
 
 /** Pathways that lead to a badge (as their goal) or pass through it (as a step), published ones only. */
