@@ -24,8 +24,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const named = pathwayBadgeUris(content);
     const options = pathwayBadgeOptions(db, { include: named });
     const known = knownBadges(db, named);
-    const params_ = new URL(request.url).searchParams;
-    const changed = (params_.get("changed") ?? "")
+    const search = new URL(request.url).searchParams;
+    const changed = (search.get("changed") ?? "")
       .split(",")
       .filter((f): f is PathwayField => f in PATHWAY_FIELD_LABELS)
       .map((f) => PATHWAY_FIELD_LABELS[f]);
@@ -38,11 +38,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       values: formValuesFromContent(content),
       options,
       names: Object.fromEntries([...options.map((o) => [o.uri, o.name]), ...[...known.values()].flatMap((b) => (b.name ? [[b.uri, b.name]] : []))]),
-      notice: params_.has("started")
+      notice: search.has("started")
         ? "Pathway started. Choose its goal and steps, then save."
-        : params_.has("saved")
-          ? `Saved as revision ${params_.get("saved")}${changed.length ? ` (${changed.join(", ").toLowerCase()})` : ""}.`
-          : params_.has("unchanged")
+        : search.has("saved")
+          ? `Saved as revision ${search.get("saved")}${changed.length ? ` (${changed.join(", ").toLowerCase()})` : ""}.`
+          : search.has("unchanged")
             ? "Nothing changed since the last revision."
             : null,
     };

@@ -23,25 +23,29 @@ export interface KnownBadge {
 const inList = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 
 /**
- * The badges known here by any of `addresses`: their id (URI), or for a remote badge also
- * the page address its home instance gave. Keyed by the address asked for.
+ * The badges known here by any of `addresses`: their id (URI), or, with `pageAddresses`,
+ * for a remote badge also the page address its home instance gave (what people paste).
+ * Keyed by the address asked for. Ids are looked up by their unique index; page addresses
+ * only for what is left, so pages that name badges by id never scan.
  */
-export function knownBadges(db: DatabaseLike, addresses: readonly string[]): Map<string, KnownBadge> {
+export function knownBadges(db: DatabaseLike, addresses: readonly string[], options: { pageAddresses?: boolean } = {}): Map<string, KnownBadge> {
   const found = new Map<string, KnownBadge>();
   const asked = [...new Set(addresses)];
   if (!asked.length) return found;
-  const rows = db.all<KnownBadge & { remote: number }>(sql`
-    SELECT b.id AS id, b.uri AS uri, b.status AS status, b.remote_url AS remoteUrl,
-      json_extract(v.content, '$.name') AS name,
-      CASE WHEN o.host IS NULL THEN json_extract(v.content, '$.imageId') ELSE v.mirrored_image_id END AS imageId,
-      o.name AS stewardName, o.host AS home
-    FROM badges b
-      JOIN organisations o ON o.id = b.steward_organisation_id
-      LEFT JOIN versions v ON v.id = b.latest_version_id
-    WHERE b.uri IN (${inList(asked)}) OR b.remote_url IN (${inList(asked)})`);
-  for (const address of asked) {
-    const hit = rows.find((r) => r.uri === address) ?? rows.find((r) => r.remoteUrl === address);
-    if (hit) found.set(address, hit);
+  const select = (where: ReturnType<typeof sql>) =>
+    db.all<KnownBadge>(sql`
+      SELECT b.id AS id, b.uri AS uri, b.status AS status, b.remote_url AS remoteUrl,
+        json_extract(v.content, '$.name') AS name,
+        CASE WHEN o.host IS NULL THEN json_extract(v.content, '$.imageId') ELSE v.mirrored_image_id END AS imageId,
+        o.name AS stewardName, o.host AS home
+      FROM badges b
+        JOIN organisations o ON o.id = b.steward_organisation_id
+        LEFT JOIN versions v ON v.id = b.latest_version_id
+      WHERE ${where}`);
+  for (const row of select(sql`b.uri IN (${inList(asked)})`)) found.set(row.uri, row);
+  const rest = asked.filter((a) => !found.has(a));
+  if (options.pageAddresses && rest.length) {
+    for (const row of select(sql`b.remote_url IN (${inList(rest)})`)) found.set(row.remoteUrl!, row);
   }
   return found;
 }

@@ -180,7 +180,7 @@ function resolveNamedBadges(db: DatabaseLike, content: PathwayContent, previous:
     ...content.steps.map((s) => s.badge),
     ...content.routes.flatMap((r) => r.stages.flatMap((s) => s.badges)),
   ];
-  const known = knownBadges(db, addresses);
+  const known = knownBadges(db, addresses, { pageAddresses: true });
   const before = new Set([...(previous.goal ? [previous.goal] : []), ...previous.steps.map((s) => s.badge)]);
   const check = (address: string, path: string): string => {
     const badge = known.get(address);
