@@ -2,7 +2,7 @@
 // three organisations of different kinds co-authoring "Social Innovation 101" and badges
 // that build on it, and others (a college, a cooperative bank, a community garden)
 // endorsing them. The demo's second instance gets the network in seed-data-riverside.ts.
-import type { ApprovalPolicy, OrganisationKind, Role } from "./schema";
+import type { ApprovalPolicy, OrganisationKind, PathwayApprovalPolicy, Role } from "./schema";
 import type { BadgeContent } from "../app/services/badge-content";
 
 export const DEMO_PASSWORD = "badge-commons-demo";
@@ -30,6 +30,24 @@ export interface DemoNetwork {
   organisations: DemoOrganisation[];
   badges: DemoBadge[];
   endorsements?: DemoEndorsement[];
+  pathways?: DemoPathway[];
+}
+
+/**
+ * A pathway the network publishes. Steps and the goal are badge keys; a key the network
+ * does not have names a badge of the other demo instance: `npm run seed` alone leaves that
+ * step out (and any stage or route left empty), `npm run demo` adds it as version 2 once
+ * the instances follow each other.
+ */
+export interface DemoPathway {
+  steward: string;
+  coauthors: string[];
+  policy: PathwayApprovalPolicy;
+  name: string;
+  summary: string;
+  goal: string;
+  steps: Array<[key: string, guidance: string]>;
+  routes: Array<{ name: string; stages: Array<{ steps: string[]; required?: number }> }>;
 }
 
 export const ACCOUNTS = [
@@ -204,6 +222,22 @@ export const BADGES: DemoBadge[] = [
     comments: [["farah", "Learners asked for an audio option; let's consider it for version 2."]],
   },
   {
+    key: "foundations",
+    steward: "changemakers",
+    coauthors: ["northside"],
+    policy: "all",
+    state: "published",
+    content: {
+      name: "Changemaker Foundations",
+      summary: "Awarded to people who have framed a social problem, mapped their theory of change and put a first project to work.",
+      criteria:
+        "Hold Social Innovation 101 and Theory of Change, and one of the applied badges of the Changemaker Foundations pathway.\n\nThen present your project to a panel of two partner organisations and answer their questions.",
+      tags: ["social innovation", "changemaking"],
+      achievementType: "Certificate",
+      estimatedHours: 6,
+    },
+  },
+  {
     key: "green",
     steward: "northside",
     coauthors: ["changemakers"],
@@ -362,4 +396,33 @@ export const ENDORSEMENTS: DemoEndorsement[] = [
   },
 ];
 
-export const DEMO_NETWORK: DemoNetwork = { accounts: ACCOUNTS, organisations: ORGANISATIONS, badges: BADGES, endorsements: ENDORSEMENTS };
+export const PATHWAYS: DemoPathway[] = [
+  {
+    steward: "changemakers",
+    coauthors: ["northside"],
+    policy: "all",
+    name: "Changemaker Foundations",
+    summary:
+      "From spotting a social problem to running a first project with your community. Start with Social Innovation 101 and Theory of Change, then put them to work in one of three ways.",
+    goal: "foundations",
+    steps: [
+      ["si101", "Start here. The interviews teach you to see a problem through the eyes of the people who live it; take your time with them."],
+      ["toc", "Map how your project leads to change. Bring the problem statement from Social Innovation 101: it is your starting point."],
+      ["finance", "Choose this if your project needs money to run: you will compare grants, loans and community shares."],
+      ["story", "Choose this if your project needs people to act: a short story tested with five people."],
+      // A badge of the demo's other instance (Riverside Library).
+      ["archive", "Choose this if your project keeps a community's memory: offered by Riverside Library, on another instance."],
+    ],
+    routes: [
+      { name: "Foundations", stages: [{ steps: ["si101"] }, { steps: ["toc"] }, { steps: ["finance", "story", "archive"], required: 1 }] },
+    ],
+  },
+];
+
+export const DEMO_NETWORK: DemoNetwork = {
+  accounts: ACCOUNTS,
+  organisations: ORGANISATIONS,
+  badges: BADGES,
+  endorsements: ENDORSEMENTS,
+  pathways: PATHWAYS,
+};

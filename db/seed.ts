@@ -4,7 +4,7 @@
 // (seed-data-riverside.ts) into two instances.
 import { eq, sql } from "drizzle-orm";
 import { openDatabase, type Db } from "./client";
-import { users } from "./schema";
+import { pathways, users } from "./schema";
 import { parseEnv } from "../app/env.server";
 import { createAccount } from "../app/services/auth.server";
 import { emptyContent, type BadgeContent } from "../app/services/badge-content";
@@ -18,6 +18,12 @@ import { approveRevision, deprecateBadge, publishVersion } from "../app/services
 import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
 import { standaloneFederation } from "../federation/standalone";
+import { invitePathwayCoauthor, respondToPathwayInvitation } from "../app/services/pathway-coauthors.server";
+import type { PathwayContent } from "../app/services/pathway-content";
+import { approvePathwayRevision, publishPathwayVersion } from "../app/services/pathway-publishing.server";
+import { createPathway, currentPathwayRevision, getPathway, pathwayRevisionContent, savePathwayDraft } from "../app/services/pathways.server";
+import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork, type DemoPathway } from "./seed-data";
+import { federationOutbox } from "../federation/publisher";
 
 export interface SeedOptions {
   log?: (line: string) => void;
@@ -64,8 +70,14 @@ export async function seed(db: Db, publicUrl: string, options: SeedOptions = {})
   }
   const endorsements = network.endorsements ?? [];
   for (const e of endorsements.filter((e) => !e.atFirstVersion)) endorse(ctx, network, e, people, orgs, badgeIds);
+  const pathwayList = network.pathways ?? [];
+  const badgeUri = (key: string) => {
+    const id = badgeIds.get(key);
+    return id ? getBadge(db, id).uri : options.externalBadgeUri?.(key);
+  };
+  for (const p of pathwayList) loadPathway(ctx, network, p, { people, orgs, badgeUri });
   log(
-    `Loaded ${accounts.length} people, ${organisationList.length} organisations, ${badgeList.length} badges and ${endorsements.length} endorsements.`,
+    `Loaded ${accounts.length} people, ${organisationList.length} organisations, ${badgeList.length} badges, ${endorsements.length} endorsements and ${pathwayList.length} ${pathwayList.length === 1 ? "pathway" : "pathways"}.`,
   );
   log(`Sign in as any of them with the password "${DEMO_PASSWORD}":`);
   for (const a of accounts) log(`  ${a.email.padEnd(28)} ${a.about}`);
@@ -161,6 +173,98 @@ function edit(ctx: ServiceContext, userId: string, badgeId: string, patch: Parti
 function approve(ctx: ServiceContext, adminId: string, organisationId: string, badgeId: string) {
   const rev = currentRevision(ctx.db, getBadge(ctx.db, badgeId));
   approveRevision(ctx, adminId, badgeId, { organisationId, revisionId: rev.id });
+}
+
+/**
+ * The content of a demo pathway, with the badges `badgeUri` can name: a step it cannot
+ * (a badge of the other instance, not held here yet) is left out, with its stages and
+ * routes if they end up empty.
+ */
+function demoPathwayContent(p: DemoPathway, badgeUri: (key: string) => string | undefined): PathwayContent {
+  const uri = new Map(p.steps.flatMap(([key]) => (badgeUri(key) ? [[key, badgeUri(key)!] as const] : [])));
+  const routes = p.routes
+    .map((r) => ({
+      name: r.name,
+      stages: r.stages.flatMap((st) => {
+        const badges = st.steps.flatMap((k) => (uri.has(k) ? [uri.get(k)!] : []));
+        return badges.length ? [{ badges, required: Math.min(st.required ?? badges.length, badges.length) }] : [];
+      }),
+    }))
+    .filter((r) => r.stages.length);
+  return {
+    name: p.name,
+    summary: p.summary,
+    language: "en",
+    goal: badgeUri(p.goal) ?? null,
+    steps: p.steps.flatMap(([key, guidance]) => (uri.has(key) ? [{ badge: uri.get(key)!, guidance }] : [])),
+    routes,
+  };
+}
+
+/** Saves `content` as the pathway's draft, every author approves it, the steward publishes. */
+function publishDemoPathway(ctx: ServiceContext, pathwayId: string, content: PathwayContent, editorId: string, admins: Array<[userId: string, organisationId: string]>) {
+  const current = currentPathwayRevision(ctx.db, getPathway(ctx.db, pathwayId));
+  const saved = savePathwayDraft(ctx, editorId, pathwayId, { content, baseRevisionId: current.id });
+  if (saved.status === "stale") throw new Error(`seed edit of pathway ${pathwayId} was stale`);
+  const revisionId = getPathway(ctx.db, pathwayId).currentRevisionId!;
+  for (const [userId, organisationId] of admins) approvePathwayRevision(ctx, userId, pathwayId, { organisationId, revisionId });
+  publishPathwayVersion(ctx, admins[0]![0], pathwayId, { revisionId });
+}
+
+function pathwayAuthors(network: DemoNetwork, p: DemoPathway, people: Map<string, string>, orgs: Map<string, string>) {
+  const ownerOf = (handle: string) => people.get(network.organisations.find((o) => o.handle === handle)!.owner)!;
+  return [p.steward, ...p.coauthors].map((handle) => [ownerOf(handle), orgs.get(handle)!] as [string, string]);
+}
+
+function loadPathway(
+  ctx: ServiceContext,
+  network: DemoNetwork,
+  p: DemoPathway,
+  { people, orgs, badgeUri }: { people: Map<string, string>; orgs: Map<string, string>; badgeUri: (key: string) => string | undefined },
+) {
+  const authors = pathwayAuthors(network, p, people, orgs);
+  const [stewardAdmin, stewardOrg] = authors[0]!;
+  const pathway = createPathway(ctx, stewardAdmin, { stewardOrganisationId: stewardOrg, name: p.name, approvalPolicy: p.policy });
+  for (const handle of p.coauthors) {
+    invitePathwayCoauthor(ctx, stewardAdmin, pathway.id, { handle });
+    const [admin, org] = authors.find(([, org]) => org === orgs.get(handle))!;
+    respondToPathwayInvitation(ctx, admin, pathway.id, org, "accept");
+  }
+  publishDemoPathway(ctx, pathway.id, demoPathwayContent(p, badgeUri), stewardAdmin, authors);
+}
+
+/**
+ * `npm run demo`, once the instances follow each other: each demo pathway that names a
+ * badge of the other instance, now held here, gets it as a step in a new version.
+ * Nothing happens when the pathway has it already (a second start).
+ */
+export function extendDemoPathways(db: Db, publicUrl: string, network: DemoNetwork, externalBadgeUri: (key: string) => string | undefined): number {
+  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  // The network's own badges, by their name among this instance's published badges.
+  const badgeUri = (key: string) => {
+    const name = network.badges.find((b) => b.key === key)?.content.name;
+    if (!name) return externalBadgeUri(key);
+    return db.get<{ uri: string }>(sql`
+      SELECT b.uri AS uri FROM badges b JOIN versions v ON v.id = b.latest_version_id JOIN organisations o ON o.id = b.steward_organisation_id
+      WHERE o.host IS NULL AND json_extract(v.content, '$.name') = ${name}`)?.uri;
+  };
+  let published = 0;
+  for (const p of network.pathways ?? []) {
+    const row = db.get<{ id: string }>(sql`
+      SELECT p.id AS id FROM ${pathways} p JOIN pathway_revisions r ON r.id = p.current_revision_id
+      WHERE json_extract(r.content, '$.name') = ${p.name} AND p.status = 'published'`);
+    if (!row) continue;
+    const content = demoPathwayContent(p, badgeUri);
+    const current = pathwayRevisionContent(currentPathwayRevision(db, getPathway(db, row.id)));
+    if (content.steps.length <= current.steps.length) continue;
+    const emails = new Map(network.accounts.map((a) => [a.key, a.email]));
+    const userOf = (handle: string) => db.select().from(users).where(eq(users.email, emails.get(network.organisations.find((o) => o.handle === handle)!.owner)!)).get()!.id;
+    const orgOf = (handle: string) => db.get<{ id: string }>(sql`SELECT id FROM organisations WHERE handle = ${handle} AND host IS NULL`)!.id;
+    const authors = [p.steward, ...p.coauthors].map((h) => [userOf(h), orgOf(h)] as [string, string]);
+    publishDemoPathway(ctx, row.id, content, authors[0]![0], authors);
+    published++;
+  }
+  return published;
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/db\//, "/db/"));

@@ -4,8 +4,9 @@
 // proofs, queueing) and inbox handling build on these; nothing here does I/O.
 import type { BadgeObject, BadgeTombstone } from "./badge-object";
 import { ENDORSEMENT_CONTEXT, type EndorsementObject, type toEndorsementTombstone } from "./endorsement-object";
+import type { PathwayObject } from "./pathway-object";
 import { newActivityUri } from "./uris";
-import { AS_CONTEXT, BADGE_CONTEXT, PUBLIC_COLLECTION, SIGNED_ACTIVITY_CONTEXT } from "./vocabulary";
+import { AS_CONTEXT, BADGE_CONTEXT, PATHWAY_CONTEXT, PUBLIC_COLLECTION, SIGNED_ACTIVITY_CONTEXT } from "./vocabulary";
 
 export interface ActivityOptions {
   // Defaults to a fresh `${actor}/activities/<uuid>`.
@@ -23,13 +24,16 @@ interface Base {
   cc: string[];
 }
 
-export interface CreateActivity extends Base {
+/** What Create and Update carry: a badge's or a pathway's latest published version. */
+export type PublishedObject = BadgeObject | PathwayObject;
+
+export interface CreateActivity<O extends PublishedObject = PublishedObject> extends Base {
   type: "Create";
-  object: BadgeObject;
+  object: O;
 }
-export interface UpdateActivity extends Base {
+export interface UpdateActivity<O extends PublishedObject = PublishedObject> extends Base {
   type: "Update";
-  object: BadgeObject;
+  object: O;
 }
 export interface DeleteActivity extends Base {
   type: "Delete";
@@ -90,14 +94,21 @@ function badgeAudience(actor: string, object: { to?: string[]; cc?: string[] }) 
   return { to, cc };
 }
 
-/** A badge's first published version. `object` is toBadgeObject(…, { as: "badge" }). */
-export function createActivity(actor: string, object: BadgeObject, options: ActivityOptions = {}): CreateActivity {
-  return { ...envelope(actor, options, BADGE_CONTEXT), type: "Create", ...badgeAudience(actor, object), object: embed(object) };
+// A pathway's terms differ from a badge's: the activity carries the context of its object.
+const contextOf = (object: PublishedObject) => ("pathway" in object ? PATHWAY_CONTEXT : BADGE_CONTEXT);
+
+/**
+ * A badge's or pathway's first published version. `object` is toBadgeObject(…, { as: "badge" })
+ * or toPathwayObject(…, { as: "pathway" }).
+ */
+export function createActivity<O extends PublishedObject>(actor: string, object: O, options: ActivityOptions = {}): CreateActivity<O> {
+  // Both object types have an optional @context, so the embedded copy is still an O.
+  return { ...envelope(actor, options, contextOf(object)), type: "Create", ...badgeAudience(actor, object), object: embed(object) as O };
 }
 
-/** A later version, or the badge's deprecation: the same object id with new content. */
-export function updateActivity(actor: string, object: BadgeObject, options: ActivityOptions = {}): UpdateActivity {
-  return { ...envelope(actor, options, BADGE_CONTEXT), type: "Update", ...badgeAudience(actor, object), object: embed(object) };
+/** A later version, or a deprecation: the same object id with new content. */
+export function updateActivity<O extends PublishedObject>(actor: string, object: O, options: ActivityOptions = {}): UpdateActivity<O> {
+  return { ...envelope(actor, options, contextOf(object)), type: "Update", ...badgeAudience(actor, object), object: embed(object) as O };
 }
 
 /**

@@ -1,13 +1,14 @@
 // Following organisations of other instances: find them by `@handle@host` (WebFinger) or
 // by any URL of theirs, ask to follow (a Follow queued with the pending follow, in one
 // transaction), stop following (Undo), and back-fill their published badges from their
-// outbox once they accept.
+// outbox once they accept (their pathways come with them).
 import type { Db } from "../db/client";
 import type { Follow, RemoteActor } from "../db/schema";
 import { ValidationError } from "../app/services/errors";
 import { getLocalOrganisationById } from "../app/services/organisations.server";
 import { recordBackfillProgress, requestFollow, stopFollowing } from "../app/services/follows.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import { applyRemotePathwayVersion, withdrawRemotePathway, type RemotePathwayVersion } from "../app/services/remote-pathways.server";
 import { followActivity, undoActivity } from "./activities";
 import type { Fetcher } from "./fetcher";
 import { mirrorNewVersionImage } from "./inbox";
@@ -24,6 +25,8 @@ export interface FollowingDeps {
   /** The instance actor's key: GETs are signed on the instance's behalf. */
   instanceKey: SigningKey;
   readBadgeVersion(object: unknown): (RemoteBadgeVersion & { imageUrl?: string | null }) | null;
+  /** A pathway version object as our domain reads it; null when the object is something else. */
+  readPathwayVersion(object: unknown): RemotePathwayVersion | null;
   mirrorImage(url: string): Promise<string | null>;
   /** Try plain http after https (operators of test and demo set-ups on loopback). */
   allowPlainHttp: boolean;
@@ -159,11 +162,19 @@ export async function backfillOutbox(deps: FollowingDeps, follow: Pick<Follow, "
         const uri = idOf(activity.object);
         const withdrawn = uri ? withdrawRemoteBadge(deps.db, actor.uri, uri) : null;
         if (withdrawn) deps.onRemoteBadgeChanged?.(withdrawn.badgeId);
+        else if (uri) withdrawRemotePathway(deps.db, actor.uri, uri);
         continue;
       }
       if (activity.type !== "Create" && activity.type !== "Update") continue;
       const objectId = idOf(activity.object);
       if (!objectId || new URL(objectId).origin !== origin) continue;
+      const pathway = deps.readPathwayVersion(activity.object);
+      if (pathway) {
+        await knowCoauthors(pathway.coauthorUris);
+        applyRemotePathwayVersion(deps.db, actor.uri, pathway);
+        applied++;
+        continue;
+      }
       const version = deps.readBadgeVersion(activity.object);
       if (!version) continue;
       await knowCoauthors(version.coauthorUris);

@@ -6,7 +6,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DatabaseLike } from "../db/client";
-import { badges, endorsements, follows, inboxActivities, versions, type Follow } from "../db/schema";
+import { badges, endorsements, follows, inboxActivities, pathways, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { findLocalOrganisationByUri } from "../app/services/organisations.server";
@@ -21,6 +21,7 @@ import {
   type ReceivedOutcome,
 } from "../app/services/received-endorsements.server";
 import { findRelayByFollow, isAcceptedRelay, relayAnswered } from "../app/services/relays.server";
+import { applyRemotePathwayVersion, withdrawRemotePathway, type RemotePathwayVersion } from "../app/services/remote-pathways.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import { isEndorsementObject, readEndorsementObject } from "./endorsement-object";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
@@ -49,6 +50,8 @@ export interface InboxDeps {
   fetchObject(url: string): Promise<unknown>;
   /** A badge version object as our domain reads it; null when the object is something else. */
   readBadgeVersion(object: unknown): (RemoteBadgeVersion & { imageUrl?: string | null }) | null;
+  /** A pathway version object as our domain reads it; null when the object is something else. */
+  readPathwayVersion(object: unknown): RemotePathwayVersion | null;
   /** Our copy of a remote image; null when it cannot be had. */
   mirrorImage(url: string): Promise<string | null>;
   verifyProof(document: unknown): Promise<ProofResult>;
@@ -331,6 +334,8 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
         reason: "Withdrawn.",
         apply: (tx) => {
           badgeId = withdrawRemoteBadge(tx, actorUri, objectUri)?.badgeId ?? null;
+          // Not a badge held here: perhaps a pathway (withdrawRemotePathway checks its steward too).
+          if (!badgeId) withdrawRemotePathway(tx, actorUri, objectUri);
         },
         after: () => {
           if (badgeId) deps.onRemoteBadgeChanged?.(badgeId);
@@ -405,6 +410,8 @@ async function planBadgeVersion(
     if (!proof?.ok) document = null;
   }
   if (!document || options.announced) document = await deps.fetchObject(objectUri);
+  const pathway = deps.readPathwayVersion(document);
+  if (pathway) return planPathwayVersion(deps, actorUri, pathway, options);
   const version = deps.readBadgeVersion(document);
   if (!version) return { reason: "Not a badge definition; nothing to do.", ignored: true };
   // Badges from organisations nobody here follows are not wanted, unless already held;
@@ -428,6 +435,26 @@ async function planBadgeVersion(
     after: () => {
       if (badgeId) deps.onRemoteBadgeChanged?.(badgeId);
     },
+  };
+}
+
+/**
+ * A pathway version, read (as a badge version is) from its own origin or under its
+ * steward's proof: stored when someone here follows its steward (or the sharer of an
+ * Announce), or the pathway is held already; only its steward publishes or updates it.
+ * The badges it names need not be held here: its page marks those it cannot show.
+ */
+async function planPathwayVersion(deps: InboxDeps, actorUri: string, version: RemotePathwayVersion, options: { announced: boolean }): Promise<Plan> {
+  const held = !!deps.db.select({ id: pathways.id }).from(pathways).where(eq(pathways.uri, version.pathwayUri)).get();
+  const wanted = followsActor(deps.db, version.stewardUri) || held || (options.announced && followsActor(deps.db, actorUri));
+  if (!wanted) return { reason: "No one here follows its steward.", ignored: true };
+  if (!options.announced && version.stewardUri !== actorUri) throw new Refused(403, "Only a pathway's steward publishes or updates it.");
+  await deps.actors.get(version.stewardUri);
+  const remoteCoauthors = (version.coauthorUris ?? []).filter((uri) => origin(uri) !== origin(deps.publicUrl));
+  await Promise.all(remoteCoauthors.map((uri) => deps.actors.get(uri).catch(() => null)));
+  return {
+    reason: `Version ${version.number} of the pathway ${version.content.name} stored.`,
+    apply: (tx) => void applyRemotePathwayVersion(tx, version.stewardUri, version),
   };
 }
 

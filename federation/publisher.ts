@@ -2,12 +2,14 @@
 // steward sends (Create for version 1, Update for later versions and deprecation, Delete
 // with a Tombstone for withdrawal), signed with an eddsa-jcs-2022 proof so it still
 // verifies when forwarded, and queues it for the followers of the steward and of its
-// co-authors of this instance, inside the transaction that made the change. Shares work
-// the same way: an organisation's Announce of another's badge, and its Undo.
+// co-authors of this instance, inside the transaction that made the change. Pathways go out
+// the same way. Shares work the same way: an organisation's Announce of another's badge,
+// and its Undo.
 import { and, eq, isNull } from "drizzle-orm";
 import type { DatabaseLike } from "../db/client";
-import { badges, coauthors, endorsements, organisations, outboxActivities, remoteActors } from "../db/schema";
-import type { BadgeChange, FederationOutbox } from "../app/services/federation-outbox";
+import { badges, coauthors, endorsements, organisations, outboxActivities, pathwayCoauthors, pathways, remoteActors } from "../db/schema";
+import type { BadgeChange, FederationOutbox, PathwayChange } from "../app/services/federation-outbox";
+import { publicPathwayVersion } from "../app/services/pathway-queries.server";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
 import { acceptedRelayInboxes } from "../app/services/relays.server";
 import { instanceActorUri } from "./uris";
@@ -27,6 +29,7 @@ import {
 import { endorsementObjectFor, endorsementParties, endorsementRow } from "./endorsement-documents";
 import { toEndorsementTombstone } from "./endorsement-object";
 import { toBadgeObject, toBadgeTombstone } from "./badge-object";
+import { toPathwayObject } from "./pathway-object";
 import { actorKeysFor, ed25519KeyId, ed25519PrivateKey } from "./keys";
 import { enqueueActivity, followerInboxes } from "./outbox";
 import { createProof, type JsonObject } from "./proof";
@@ -46,8 +49,21 @@ function audienceInboxes(tx: DatabaseLike, badgeId: string, stewardUri: string):
     .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.status, "accepted"), isNull(organisations.host)))
     .all();
   // Relays this instance follows pass public badge activities on to their other subscribers.
-  return [...new Set([...[stewardUri, ...localCoauthors.map((o) => o.uri)].flatMap((uri) => followerInboxes(tx, uri)), ...acceptedRelayInboxes(tx)])];
+  return [...new Set([...inboxesOfFollowers(tx, [stewardUri, ...localCoauthors.map((o) => o.uri)]), ...acceptedRelayInboxes(tx)])];
 }
+
+/** The same audience for a pathway: its steward's followers and its local co-authors'. */
+function pathwayAudienceInboxes(tx: DatabaseLike, pathwayId: string, stewardUri: string): string[] {
+  const localCoauthors = tx
+    .select({ uri: organisations.uri })
+    .from(pathwayCoauthors)
+    .innerJoin(organisations, eq(organisations.id, pathwayCoauthors.organisationId))
+    .where(and(eq(pathwayCoauthors.pathwayId, pathwayId), eq(pathwayCoauthors.status, "accepted"), isNull(organisations.host)))
+    .all();
+  return inboxesOfFollowers(tx, [stewardUri, ...localCoauthors.map((o) => o.uri)]);
+}
+
+const inboxesOfFollowers = (tx: DatabaseLike, actorUris: string[]) => [...new Set(actorUris.flatMap((uri) => followerInboxes(tx, uri)))];
 
 /** The outbox half of FederationOutbox (the look-up needs the network: badge-lookup.ts). */
 export function federationOutbox(publicUrl: string): Omit<FederationOutbox, "lookUpRemoteBadge"> {
@@ -125,6 +141,26 @@ export function federationOutbox(publicUrl: string): Omit<FederationOutbox, "loo
       const follow = followActivity(instanceActorUri(publicUrl), PUBLIC_COLLECTION, { id: followActivityUri });
       const undo = undoActivity(follow);
       enqueueActivity(tx, { actorUri: follow.actor, document: undo as never, public: false, inboxes: [inboxUrl] });
+    },
+
+    pathwayChanged(tx: DatabaseLike, pathwayId: string, change: PathwayChange) {
+      const result = publicPathwayVersion(tx, pathwayId);
+      const stewardUri = pathwayStewardOf(tx, pathwayId);
+      const activity =
+        result.state === "withdrawn"
+          ? deleteActivity(stewardUri, toBadgeTombstone(result.pathwayUri, result.withdrawnAt, { embedded: true }), {
+              cc: pathwayCoauthorUris(tx, pathwayId),
+            })
+          : (change === "published" && result.pathway.version.number === 1 ? createActivity : updateActivity)(
+              stewardUri,
+              toPathwayObject(result.pathway, { as: "pathway", embedded: true }),
+            );
+      enqueueActivity(tx, {
+        actorUri: stewardUri,
+        document: withActorProof(tx, stewardUri, activity as unknown as JsonObject) as never,
+        public: true,
+        inboxes: pathwayAudienceInboxes(tx, pathwayId, stewardUri),
+      });
     },
 
     badgeShared(tx: DatabaseLike, organisationId: string, badgeId: string) {
@@ -215,4 +251,27 @@ function stewardOf(tx: DatabaseLike, badgeId: string): string {
     .get();
   if (!row) throw new Error(`badge ${badgeId} has no steward`);
   return row.uri;
+}
+
+function pathwayStewardOf(tx: DatabaseLike, pathwayId: string): string {
+  const row = tx
+    .select({ uri: organisations.uri })
+    .from(pathways)
+    .innerJoin(organisations, eq(organisations.id, pathways.stewardOrganisationId))
+    .where(eq(pathways.id, pathwayId))
+    .get();
+  if (!row) throw new Error(`pathway ${pathwayId} has no steward`);
+  return row.uri;
+}
+
+/** Accepted co-authors of a pathway, named in a Delete's cc as its versions named them. */
+function pathwayCoauthorUris(tx: DatabaseLike, pathwayId: string): string[] {
+  return tx
+    .select({ uri: organisations.uri })
+    .from(pathwayCoauthors)
+    .innerJoin(organisations, eq(organisations.id, pathwayCoauthors.organisationId))
+    .where(and(eq(pathwayCoauthors.pathwayId, pathwayId), eq(pathwayCoauthors.status, "accepted")))
+    .all()
+    .map((o) => o.uri)
+    .sort();
 }

@@ -1,5 +1,5 @@
 // The read side of federation over HTTP: WebFinger, NodeInfo, actors, their collections
-// and badge objects. Mounted in server.ts before the same-origin guard and Remix. A URL
+// and badge and pathway objects. Mounted in server.ts before the same-origin guard and Remix. A URL
 // that has an HTML page too (an organisation, a badge, a version) answers ActivityStreams
 // JSON only to a request that asks for it, and otherwise passes the request on to Remix;
 // both answers carry `Vary: Accept` so no cache hands one to the other.
@@ -10,11 +10,13 @@ import { isDomainError } from "../app/services/errors";
 import { imageContentType } from "../app/services/images.server";
 import { instanceUsage } from "../app/services/instance.server";
 import { getLocalOrganisation, listLocalOrganisations } from "../app/services/organisations.server";
+import { publicPathwayVersion } from "../app/services/pathway-queries.server";
 import { escapeHtml } from "./html";
 import { publicBadgeVersion } from "../app/services/public-versions.server";
 import { instanceActor, organisationActor } from "./actor";
 import { toBadgeObject, toBadgeTombstone } from "./badge-object";
 import { followCollection, outboxCollection, outboxPage, publicActivity } from "./collections";
+import { toPathwayObject } from "./pathway-object";
 import { actorKeysFor } from "./keys";
 import { activityContentType, wantsActivityStreams } from "./negotiation";
 import { nodeInfo21, nodeInfoDiscovery } from "./nodeinfo";
@@ -233,6 +235,20 @@ export function federationRouter(options: FederationRouterOptions): Router {
 
   router.get("/badges/:badgeId", badgeHandler(false));
   router.get("/badges/:badgeId/versions/:number", badgeHandler(true));
+
+  // Pathways, the same way: the pathway's URI serves its latest version.
+  const pathwayHandler = (versioned: boolean) =>
+    negotiated((req, res) => {
+      if (versioned && !VERSION_NUMBER.test(req.params.number)) return sendError(res, 404, "Not found.");
+      const result = publicPathwayVersion(db, req.params.pathwayId, versioned ? Number(req.params.number) : undefined);
+      if (result.state === "withdrawn") {
+        return sendJson(res, 410, toBadgeTombstone(result.versionUri ?? result.pathwayUri, result.withdrawnAt), as(req));
+      }
+      const document = toPathwayObject(result.pathway, { as: versioned ? "version" : "pathway" });
+      sendJson(res, 200, document, as(req), versioned ? "public, max-age=86400" : "public, max-age=60");
+    });
+  router.get("/pathways/:pathwayId", pathwayHandler(false));
+  router.get("/pathways/:pathwayId/versions/:number", pathwayHandler(true));
 
   return router;
 }

@@ -8,8 +8,10 @@ import type { Follow } from "../db/schema";
 import type { FederationOutbox } from "../app/services/federation-outbox";
 import { ValidationError } from "../app/services/errors";
 import type { RemoteBadgeVersion } from "../app/services/remote-badges.server";
+import type { RemotePathwayVersion } from "../app/services/remote-pathways.server";
 import { storeMirroredImage } from "../app/services/images.server";
 import { parseBadgeObject } from "./badge-object";
+import { isPathwayObject, parsePathwayObject } from "./pathway-object";
 import type { Fetcher } from "./fetcher";
 import { followsAwaitingBackfill } from "../app/services/follows.server";
 import type { Discovery } from "../app/services/discovery";
@@ -33,7 +35,7 @@ import { instanceActorUri } from "./uris";
 export type ReadBadgeVersion = RemoteBadgeVersion & { imageUrl: string | null };
 
 export function readBadgeVersion(object: unknown): ReadBadgeVersion | null {
-  if (!object || typeof object !== "object" || !("versionId" in object)) return null;
+  if (!object || typeof object !== "object" || !("versionId" in object) || isPathwayObject(object)) return null;
   const parsed = parseBadgeObject(object);
   if (!parsed.ok) throw new ValidationError(`Not a badge version we can accept: ${parsed.error}`);
   const b = parsed.badge;
@@ -52,6 +54,28 @@ export function readBadgeVersion(object: unknown): ReadBadgeVersion | null {
     successorUri: b.successorUri,
     deprecatedAt: b.deprecatedAt,
     imageUrl: b.image?.url ?? null,
+  };
+}
+
+/** Our domain's reading of a pathway object; null when the object is not a pathway at all. */
+export function readPathwayVersion(object: unknown): RemotePathwayVersion | null {
+  if (!isPathwayObject(object)) return null;
+  const parsed = parsePathwayObject(object);
+  if (!parsed.ok) throw new ValidationError(`Not a pathway version we can accept: ${parsed.error}`);
+  const p = parsed.pathway;
+  return {
+    pathwayUri: p.pathwayUri,
+    versionUri: p.versionUri,
+    number: p.versionNumber,
+    url: p.url,
+    content: p.content,
+    stewardUri: p.stewardUri,
+    coauthorUris: p.coauthorUris,
+    contentHash: p.contentHash,
+    publishedAt: p.published,
+    approvalPolicy: p.approvalPolicy,
+    status: p.status,
+    deprecatedAt: p.deprecatedAt,
   };
 }
 
@@ -112,6 +136,7 @@ export function federationDeps(options: Omit<FederationRuntimeOptions, "allowPla
       return instanceKey();
     },
     readBadgeVersion,
+    readPathwayVersion,
     mirrorImage,
     allowPlainHttp: options.allowPlainHttp ?? false,
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
@@ -143,6 +168,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     actors,
     fetchObject: fetchDocument,
     readBadgeVersion,
+    readPathwayVersion,
     mirrorImage,
     verifyProof: (document) => verifyProof(document, multikeyResolver(keys)),
     replies: {

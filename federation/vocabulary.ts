@@ -85,3 +85,35 @@ export const SIGNED_ACTIVITY_CONTEXT = [AS_CONTEXT, DATA_INTEGRITY_CONTEXT] as c
 
 /** @context of an actor document. */
 export const ACTOR_CONTEXT = [AS_CONTEXT, SECURITY_V1_CONTEXT, DATA_INTEGRITY_CONTEXT, ACTOR_TERMS] as const;
+
+/**
+ * Terms of a pathway version object (see FEDERATION.md, "Pathway versions"). Terms shared
+ * with badge objects are the same IRIs; a stage's `required` is CTDL's own
+ * `ceterms:requiredNumber` (a stage is a CTDL ComponentCondition, ADR 011). Ordered lists
+ * are `@list`: their order is part of the content hash.
+ */
+export const PATHWAY_TERMS = {
+  bc: BADGE_COMMONS_NS,
+  ceterms: "https://purl.org/ctdl/terms/",
+  pathway: { "@id": "bc:pathway", "@type": "@id" },
+  steward: { "@id": "bc:steward", "@type": "@id" },
+  versionId: { "@id": "bc:versionId", "@type": "@id" },
+  versionNumber: "bc:versionNumber",
+  contentHash: "bc:contentHash",
+  pathwaySummary: "bc:pathwaySummary",
+  language: "bc:language",
+  goal: { "@id": "bc:goal", "@type": "@id" },
+  steps: { "@id": "bc:steps", "@container": "@list" },
+  badge: { "@id": "bc:badge", "@type": "@id" },
+  guidance: "bc:guidance",
+  routes: { "@id": "bc:routes", "@container": "@list" },
+  stages: { "@id": "bc:stages", "@container": "@list" },
+  badges: { "@id": "bc:stageBadges", "@type": "@id", "@container": "@list" },
+  required: "ceterms:requiredNumber",
+  approvalPolicy: "bc:approvalPolicy",
+  status: "bc:status",
+  deprecatedAt: { "@id": "bc:deprecatedAt", "@type": "http://www.w3.org/2001/XMLSchema#dateTime" },
+} as const;
+
+/** @context of a pathway version object, and of activities that carry one. */
+export const PATHWAY_CONTEXT = [AS_CONTEXT, DATA_INTEGRITY_CONTEXT, PATHWAY_TERMS] as const;

@@ -9,14 +9,15 @@ import { and, eq } from "drizzle-orm";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { seed } from "../db/seed";
+import { extendDemoPathways, seed } from "../db/seed";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoNetwork } from "../db/seed-data";
 import { RIVERSIDE_NETWORK } from "../db/seed-data-riverside";
-import { endorsements, follows, organisations, users } from "../db/schema";
+import { endorsements, follows, organisations, pathways, users } from "../db/schema";
 import type { ServiceContext } from "../app/services/context.server";
 import { endorseBadge, withdrawEndorsement } from "../app/services/endorsements.server";
 import { noBadgeEvents } from "../app/services/events";
 import { searchCatalogue } from "../app/services/catalogue.server";
+import { pathwayVersionView } from "../app/services/pathway-queries.server";
 import { startServer, type RunningServer } from "../server";
 
 export interface DemoInstance {
@@ -143,6 +144,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (await seed(b.server.db, b.publicUrl, { log: quiet, network: RIVERSIDE_NETWORK, externalBadgeUri: onA })) log(`Loaded the second network into instance B.`);
     const instances = { A: a, B: b };
     for (const f of DEMO_FOLLOWS) await follow(instances[f.follower.instance], f.follower.handle, instances[f.following.instance], f.following.handle, followTimeoutMs, log);
+    // A's "Changemaker Foundations" pathway gets B's "Community Archiving" as a step, now
+    // that A holds it: version 2, delivered to B, which follows its steward.
+    const onB = (key: string) => {
+      const name = RIVERSIDE_NETWORK.badges.find((x) => x.key === key)?.content.name;
+      return name ? searchCatalogue(a.server.db, { q: name }).entries.find((e) => e.name === name && e.steward.host === b!.host)?.uri : undefined;
+    };
+    if (extendDemoPathways(a.server.db, a.publicUrl, DEMO_NETWORK, onB)) {
+      log("Published version 2 of Changemaker Foundations on A, with a step of B.");
+      await waitForPathwayVersion(b, DEMO_NETWORK.pathways?.[0]?.name ?? "", 2, followTimeoutMs);
+    }
     for (const e of DEMO_CROSS_ENDORSEMENTS) await endorseAcross(instances[e.instance], e, followTimeoutMs, log);
     return { a, b, close };
   } catch (e) {
@@ -200,6 +211,21 @@ async function endorseAcross(from: DemoInstance, e: DemoCrossEndorsement, timeou
   if (e.then === "withdrawn") withdrawEndorsement(ctx, owner.id, endorsement.id);
 }
 
+/** Waits until `instance` holds version `number` of the pathway named `name` (delivered by the worker). */
+async function waitForPathwayVersion(instance: DemoInstance, name: string, number: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const held = instance.server.db.select().from(pathways).all().some((p) => {
+      if (p.status !== "published") return false;
+      const view = pathwayVersionView(instance.server.db, p.id);
+      return view.name === name && view.version.number >= number;
+    });
+    if (held) return;
+    if (Date.now() > deadline) throw new Error(`instance ${instance.name} did not receive version ${number} of ${name} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -238,6 +264,10 @@ function describe(demo: Demo): string {
     }),
     `  Open ${b.publicUrl}/badges: "Social Innovation 101" is there, marked "${a.host}".`,
     `  Open ${a.publicUrl}/badges: "Community Archiving" is there, marked "${b.host}".`,
+    "",
+    `A pathway across both: "Changemaker Foundations", stewarded on A by Changemakers Network with Northside School,`,
+    `leads to the badge of that name through Social Innovation 101, Theory of Change and one of three applied badges,`,
+    `one of them B's "Community Archiving". Open ${a.publicUrl}/pathways, or ${b.publicUrl}/pathways for B's copy.`,
     "",
     `Sign in with the password "${DEMO_PASSWORD}" as:`,
     ...a.network.accounts.map((p) => `  on A  ${p.email.padEnd(28)} ${p.about}`),

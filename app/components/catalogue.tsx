@@ -1,7 +1,7 @@
 // Pieces the catalogue and badge pages share: highlighted text, badge images, author lists.
 // Presentation only: no data access.
 import { Link } from "@remix-run/react";
-import { catalogueHref } from "~/utils/catalogue-url";
+import { catalogueHref, pathwaysHref } from "~/utils/catalogue-url";
 import { splitHighlights } from "~/utils/highlight";
 
 /** Text with search matches marked; the text is never parsed as HTML. */
@@ -94,4 +94,31 @@ export function DateText({ date }: { date: Date | string }) {
 export function humanise(type: string) {
   const words = type.replace(/([a-z])([A-Z])/g, "$1 $2").split(" ");
   return words.map((w, i) => (i === 0 ? w : w.toLowerCase())).join(" ");
+}
+
+/** The catalogue's two lists, badges and pathways, each linking to the other with the same search. */
+export function CatalogueTabs({
+  current,
+  q,
+  instance,
+  badgeCount,
+  pathwayCount,
+}: {
+  current: "badges" | "pathways";
+  q: string;
+  instance: string | null;
+  badgeCount: number | null;
+  pathwayCount: number | null;
+}) {
+  const figure = (n: number | null) => (n === null ? null : <span className="count"> {n.toLocaleString("en-GB")}</span>);
+  return (
+    <nav aria-label="Catalogue" className="catalogue-tabs">
+      <Link to={catalogueHref({ q, instance })} aria-current={current === "badges" ? "page" : undefined}>
+        Badges{figure(badgeCount)}
+      </Link>
+      <Link to={pathwaysHref({ q, instance })} aria-current={current === "pathways" ? "page" : undefined}>
+        Pathways{figure(pathwayCount)}
+      </Link>
+    </nav>
+  );
 }

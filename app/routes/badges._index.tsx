@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { Authors, BadgeImage, Highlighted, humanise, KIND_LABELS } from "~/components/catalogue";
+import { Authors, BadgeImage, CatalogueTabs, Highlighted, humanise, KIND_LABELS } from "~/components/catalogue";
 import { catalogueQueryFromParams } from "~/services/catalogue-query.server";
 import { searchCatalogue } from "~/services/catalogue.server";
+import { countPathways } from "~/services/pathway-queries.server";
 import { catalogueHref, HOURS_CHOICES } from "~/utils/catalogue-url";
 import { handle } from "~/utils/http.server";
 
@@ -13,7 +14,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
-  return handle(() => searchCatalogue(context.services.db, catalogueQueryFromParams(params)));
+  return handle(() => {
+    const query = catalogueQueryFromParams(params);
+    const result = searchCatalogue(context.services.db, query);
+    // Pathways matching the same words and instance, for the tab beside the badges: one
+    // count over their own small index, not part of the badge search.
+    return { ...result, pathwayCount: countPathways(context.services.db, { q: query.q, instance: query.instance }) };
+  });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -64,6 +71,7 @@ export default function Catalogue() {
         Badge definitions published by organisations working together on Badge Commons, here and on the instances they
         follow. <Link to="/explore">Look up another instance or organisation</Link> to see what it offers.
       </p>
+      <CatalogueTabs current="badges" q={query.q} instance={query.instance} badgeCount={null} pathwayCount={data.pathwayCount} />
 
       {/* Remounted on every navigation so the fields always show the current search. */}
       <Form method="get" action="/badges" role="search" className="catalogue-search" key={location.search}>

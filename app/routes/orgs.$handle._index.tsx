@@ -6,6 +6,7 @@ import { catalogueHref } from "~/utils/catalogue-url";
 import { OrganisationEndorsements } from "~/components/organisation-endorsements";
 import { organisationEndorsements } from "~/services/endorsement-queries.server";
 import { organisationProfile } from "~/services/organisations.server";
+import { stewardedPathways } from "~/services/pathway-queries.server";
 import { roleAtLeast } from "~/services/roles.server";
 import { handle, optionalUser } from "~/utils/http.server";
 
@@ -26,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       canEditBadges: roleAtLeast(profile.viewerRole, "editor"),
       isAdmin: roleAtLeast(profile.viewerRole, "admin"),
       badges: profile.badges,
+      pathways: stewardedPathways(context.services.db, o.id, profile.viewerRole !== null),
       sharedBadges: profile.sharedBadges,
       follows: profile.follows,
       endorsements: endorsementsOf(context.services.db, o.id, o.handle, o.name),
@@ -44,7 +46,7 @@ function endorsementsOf(db: Parameters<typeof organisationEndorsements>[0], id: 
 }
 
 export default function OrganisationPage() {
-  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges, sharedBadges, follows, endorsements } =
+  const { organisation: org, memberCount, viewerRole, canEditBadges, isAdmin, badges, pathways, sharedBadges, follows, endorsements } =
     useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const drafts = badges.filter((b) => b.status === "draft");
@@ -105,10 +107,15 @@ export default function OrganisationPage() {
               Start a badge
             </Link>
           ) : null}
+          {canEditBadges ? (
+            <Link className="button small secondary" to={`/pathways/new?steward=${org.id}`}>
+              Compose a pathway
+            </Link>
+          ) : null}
         </nav>
       ) : null}
 
-      {/* The badges this organisation stewards. Pathways will join this page in a later issue. */}
+      {/* The badges this organisation stewards; its pathways follow. */}
       <section aria-labelledby="stewarded-heading" className="org-badges">
         <h2 id="stewarded-heading">Badges stewarded by {org.name}</h2>
         {published.length ? (
@@ -124,6 +131,31 @@ export default function OrganisationPage() {
           </>
         ) : null}
       </section>
+
+      {pathways.length ? (
+        <section aria-labelledby="pathways-heading" className="org-badges">
+          <h2 id="pathways-heading">Pathways stewarded by {org.name}</h2>
+          <ul className="grid plain-list">
+            {pathways.map((p) => (
+              <li key={p.id} className="card">
+                <h3 className="small-heading">
+                  <Link to={`/pathways/${p.id}`}>{p.name}</Link>
+                </h3>
+                <p className="small">
+                  <span className={`pill ${p.status}`}>{p.status}</span>
+                  {p.versionNumber ? <span className="muted"> · version {p.versionNumber}</span> : null}
+                </p>
+                {p.summary ? <p className="small muted">{p.summary}</p> : null}
+                {canEditBadges && p.status === "draft" ? (
+                  <p className="small">
+                    <Link to={`/pathways/${p.id}/edit`}>Edit draft</Link>
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {sharedBadges.length ? (
         <section aria-labelledby="shared-heading" className="org-badges">

@@ -16,7 +16,6 @@ import {
   type Badge,
   type Organisation,
   type Revision,
-  type Role,
 } from "../../db/schema";
 import {
   BadgeContentSchema,
@@ -28,6 +27,7 @@ import {
   type BadgeField,
   type FieldConflict,
 } from "./badge-content";
+import { authorRights, type AuthorOrganisation } from "./author-access.server";
 import type { ServiceContext } from "./context.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage } from "./images.server";
@@ -92,12 +92,7 @@ export function createBadge(
   });
 }
 
-export interface AuthorOrganisation {
-  organisation: Organisation;
-  isSteward: boolean;
-  // The signed-in user's role there, if a member.
-  role: Role | null;
-}
+export type { AuthorOrganisation };
 
 export interface BadgeAccess {
   badge: Badge;
@@ -135,45 +130,22 @@ export function badgeAccess(db: DatabaseLike, badgeId: string, userId: string | 
         .all()
         .map((r) => ({ organisation: r.organisation, isSteward: false })),
     );
-  const roles = new Map<string, Role>();
-  if (userId && rows.length) {
-    for (const m of db
-      .select({ organisationId: memberships.organisationId, role: memberships.role })
-      .from(memberships)
-      .where(
-        and(
-          eq(memberships.userId, userId),
-          inArray(
-            memberships.organisationId,
-            rows.map((r) => r.organisation.id),
-          ),
-        ),
-      )
-      .all())
-      roles.set(m.organisationId, m.role);
-  }
-  const authors = rows.map((r) => ({ ...r, role: roles.get(r.organisation.id) ?? null }));
-  const steward = authors[0]!;
+  const rights = authorRights(db, rows, userId);
   // Deprecated and withdrawn badges are closed; a badge stewarded on another instance is
   // edited there, never here, even when one of our organisations co-authors it.
-  const closed = badge.status === "deprecated" || badge.status === "withdrawn" || !!steward.organisation.host;
-  const canEdit = !closed && authors.some((a) => roleAtLeast(a.role, "editor"));
-  const editingAs =
-    [...authors].sort((a, b) => rank(b.role) - rank(a.role)).find((a) => roleAtLeast(a.role, "editor"))
-      ?.organisation ?? null;
+  const closed = badge.status === "deprecated" || badge.status === "withdrawn" || !!rights.steward.host;
   return {
     badge,
-    steward: steward.organisation,
-    authors,
-    canView: badge.status !== "draft" || authors.some((a) => a.role !== null),
-    canEdit,
-    approverFor: authors.filter((a) => roleAtLeast(a.role, "admin")).map((a) => a.organisation),
-    isStewardAdmin: roleAtLeast(steward.role, "admin"),
-    editingAs,
+    steward: rights.steward,
+    authors: rights.authors,
+    canView: badge.status !== "draft" || rights.isMember,
+    canEdit: !closed && rights.isEditor,
+    approverFor: rights.approverFor,
+    isStewardAdmin: rights.isStewardAdmin,
+    editingAs: rights.editingAs,
   };
 }
 
-const rank = (r: Role | null) => (r ? ["viewer", "editor", "admin", "owner"].indexOf(r) : -1);
 
 export function requireView(db: DatabaseLike, badgeId: string, userId: string | null): BadgeAccess {
   const access = badgeAccess(db, badgeId, userId);

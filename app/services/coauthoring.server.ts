@@ -15,6 +15,7 @@ import {
   users,
   type Coauthor,
   type CoauthorStatus,
+  type Organisation,
 } from "../../db/schema";
 import type { BadgeContent } from "./badge-content";
 import { badgeAccess, getBadge, requireView } from "./badges.server";
@@ -36,6 +37,35 @@ export const InviteCoauthorSchema = z.object({
     ),
 });
 
+/**
+ * The organisation of this instance that an invitation names by handle. ValidationError
+ * (on the `handle` field) for a malformed handle, an unknown organisation, or the steward
+ * of the work itself. Used for badges and pathways alike.
+ */
+export function invitedOrganisation(db: DatabaseLike, input: { handle: string }, steward: Organisation, work: "badge" | "pathway"): Organisation {
+  const parsed = InviteCoauthorSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError("Check the handle.", { handle: parsed.error.issues.map((i) => i.message) });
+  }
+  const { handle } = parsed.data;
+  const org = db
+    .select()
+    .from(organisations)
+    .where(and(sql`lower(${organisations.handle}) = ${handle.toLowerCase()}`, isNull(organisations.host)))
+    .get();
+  if (!org) throw new ValidationError("Check the handle.", { handle: [`No organisation @${handle} on this instance.`] });
+  if (org.id === steward.id) {
+    throw new ValidationError("Check the handle.", { handle: [`${org.name} is the steward of this ${work} already.`] });
+  }
+  return org;
+}
+
+/** An organisation invited or co-authoring already is not invited again; one that declined may be. */
+export function refuseRepeatInvitation(status: CoauthorStatus | undefined, org: Organisation): void {
+  if (status === "invited") throw new ValidationError("Check the handle.", { handle: [`${org.name} is already invited.`] });
+  if (status === "accepted") throw new ValidationError("Check the handle.", { handle: [`${org.name} is already a co-author.`] });
+}
+
 function requireStewardAdmin(db: DatabaseLike, badgeId: string, userId: string) {
   const access = requireView(db, badgeId, userId);
   if (!access.isStewardAdmin) {
@@ -53,31 +83,13 @@ export function inviteCoauthor(ctx: ServiceContext, userId: string, badgeId: str
   const row = ctx.db.transaction((tx) => {
     const access = requireStewardAdmin(tx, badgeId, userId);
     requireNotDeprecated(access.badge.status);
-    const parsed = InviteCoauthorSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new ValidationError("Check the handle.", { handle: parsed.error.issues.map((i) => i.message) });
-    }
-    const { handle } = parsed.data;
-    const org = tx
-      .select()
-      .from(organisations)
-      .where(and(sql`lower(${organisations.handle}) = ${handle.toLowerCase()}`, isNull(organisations.host)))
-      .get();
-    if (!org) throw new ValidationError("Check the handle.", { handle: [`No organisation @${handle} on this instance.`] });
-    if (org.id === access.steward.id) {
-      throw new ValidationError("Check the handle.", { handle: [`${org.name} is the steward of this badge already.`] });
-    }
+    const org = invitedOrganisation(tx, input, access.steward, "badge");
     const existing = tx
       .select()
       .from(coauthors)
       .where(and(eq(coauthors.badgeId, badgeId), eq(coauthors.organisationId, org.id)))
       .get();
-    if (existing?.status === "invited") {
-      throw new ValidationError("Check the handle.", { handle: [`${org.name} is already invited.`] });
-    }
-    if (existing?.status === "accepted") {
-      throw new ValidationError("Check the handle.", { handle: [`${org.name} is already a co-author.`] });
-    }
+    refuseRepeatInvitation(existing?.status, org);
     if (existing) {
       // A declined organisation may be asked again.
       tx.update(coauthors)

@@ -9,6 +9,9 @@ import type { CredentialNetwork } from "./credential-network";
 import type { Discovery } from "./discovery";
 
 export type BadgeChange = "published" | "deprecated" | "withdrawn";
+// A pathway changes the same ways: Create for version 1, Update for later versions and
+// deprecation, Delete for withdrawal.
+export type PathwayChange = BadgeChange;
 
 /** A Data Integrity proof (eddsa-jcs-2022) as federation/proof.ts makes it. */
 export interface ActorProof {
@@ -32,6 +35,8 @@ export type RemoteBadgeLookup =
 export interface FederationOutbox {
   /** Called inside the transaction that published, deprecated or withdrew a local badge. */
   badgeChanged(tx: DatabaseLike, badgeId: string, change: BadgeChange): void;
+  /** Called inside the transaction that published, deprecated or withdrew a local pathway. */
+  pathwayChanged(tx: DatabaseLike, pathwayId: string, change: PathwayChange): void;
   /**
    * Called inside the transaction that records a local organisation sharing a badge
    * (stewarded elsewhere) with its followers; returns the id of the Announce it queued.

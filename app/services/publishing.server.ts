@@ -16,6 +16,7 @@ import {
   type Organisation,
   type Version,
 } from "../../db/schema";
+import { describeCount, POLICY_DESCRIPTIONS, tallyApprovals } from "./approval-policy";
 import { FIELD_LABELS, type BadgeContent, type BadgeField } from "./badge-content";
 import { badgeAccess, currentRevision, getBadge, requireView, revisionContent, type BadgeAccess } from "./badges.server";
 import { indexPublishedVersion } from "./catalogue-index.server";
@@ -29,11 +30,7 @@ import { computeVersionHash } from "./versions.server";
 
 export { computeVersionHash, getVersion, listVersions, verifyVersionHash, versionAuthors, versionHashText } from "./versions.server";
 
-export const POLICY_DESCRIPTIONS: Record<ApprovalPolicy, string> = {
-  all: "Every author organisation (the steward and each co-author) must approve.",
-  majority: "More than half of the author organisations must approve.",
-  steward: "The steward organisation's approval is enough.",
-};
+export { describeCount, POLICY_DESCRIPTIONS };
 
 export const STALE_REVISION_MESSAGE = "The draft changed since you looked; review the new revision.";
 
@@ -82,19 +79,12 @@ export function approvalState(db: DatabaseLike, badgeId: string): ApprovalState 
     };
   });
   const policy = access.badge.approvalPolicy;
-  const approvedCount = authors.filter((a) => a.approved).length;
-  const needed = policy === "all" ? authors.length : policy === "majority" ? Math.floor(authors.length / 2) + 1 : 1;
-  const met = policy === "steward" ? authors[0]!.approved : approvedCount >= needed;
   return {
-    policy,
+    ...tallyApprovals(policy, authors),
     policyDescription: POLICY_DESCRIPTIONS[policy],
     revisionId: revision.id,
     revisionNumber: revision.number,
     authors,
-    approvedCount,
-    authorCount: authors.length,
-    needed,
-    met,
   };
 }
 
@@ -190,11 +180,6 @@ export function publishReadiness(db: DatabaseLike, badgeId: string): PublishRead
   if (cycle) reasons.push(cycle.message);
   if (!state.met) reasons.push(`The approval policy is not met yet (${describeCount(state)}).`);
   return { ready: reasons.length === 0, reasons, missing, approvals: state, publishedAs, cycle };
-}
-
-export function describeCount(state: ApprovalState): string {
-  if (state.policy === "steward") return state.met ? "the steward approved" : "the steward has not approved";
-  return `${state.approvedCount} of ${state.authorCount} author organisations approved, ${state.needed} needed`;
 }
 
 /**

@@ -31,3 +31,13 @@ export function catalogueHref(params: CatalogueLinkParams): string {
   const s = search.toString();
   return s ? `/badges?${s}` : "/badges";
 }
+
+/** `/pathways?…`: the catalogue's pathways, searched with the same words and instance. */
+export function pathwaysHref(params: Pick<CatalogueLinkParams, "q" | "instance" | "page">): string {
+  const search = new URLSearchParams();
+  if (params.q) search.set("q", params.q);
+  if (params.instance) search.set("instance", params.instance);
+  if (params.page && params.page > 1) search.set("page", String(params.page));
+  const s = search.toString();
+  return s ? `/pathways?${s}` : "/pathways";
+}

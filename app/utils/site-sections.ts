@@ -1,8 +1,8 @@
 // Which part of the site a page belongs to, for the top navigation. The catalogue is what
 // anyone may browse (the list, a badge's public page, its published versions); "my work"
 // is what authors do with their badges (dashboard, starting a badge, editing, history,
-// publishing); organisations are their pages; learning is what a learner holds and plans.
-// Pure, shared by server and browser.
+// publishing), pathways alike; organisations are their pages; learning is what a learner
+// holds and plans. Pure, shared by server and browser.
 export type SiteSection = "catalogue" | "work" | "organisations" | "learning";
 
 export const SECTION_HOME: Record<SiteSection, string> = {
@@ -12,7 +12,8 @@ export const SECTION_HOME: Record<SiteSection, string> = {
   learning: "/learning",
 };
 
-// Pages under /badges/:id that belong to the authors' work, not to the public catalogue.
+// Pages under /badges/:id and /pathways/:id that belong to the authors' work, not to the
+// public catalogue.
 const AUTHORING = new Set(["edit", "history", "publishing", "comments"]);
 
 export function sectionOf(pathname: string): SiteSection | null {
@@ -20,9 +21,10 @@ export function sectionOf(pathname: string): SiteSection | null {
   const [first, second, third] = parts;
   switch (first) {
     case "badges":
+    case "pathways":
       if (second === undefined) return "catalogue";
       if (second === "new") return parts.length === 2 ? "work" : null;
-      if (third === undefined || third === "versions" || third === "achievement.json") return "catalogue";
+      if (third === undefined || third === "versions" || (first === "badges" && third === "achievement.json")) return "catalogue";
       return AUTHORING.has(third) ? "work" : null;
     case "dashboard":
     case "coauthor-invitations":

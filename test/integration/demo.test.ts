@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { follows, inboxActivities } from "../../db/schema";
 import { getPublicBadge, searchCatalogue } from "../../app/services/catalogue.server";
+import { pathwayVersionView, searchPathways } from "../../app/services/pathway-queries.server";
 import { startDemo, type Demo } from "../../scripts/demo";
 import { listBadgeEndorsements } from "../../app/services/endorsement-queries.server";
 import { waitFor } from "../support/loopback";
@@ -53,6 +54,24 @@ describe("npm run demo", () => {
     await waitFor(() => !endorsers(a, "Storytelling for Change").some(([name]) => name === "Riverside Library"), 5000, "the withdrawal on A");
     expect(endorsers(b, "Storytelling for Change").map(([name]) => name)).not.toContain("Riverside Library");
 
+    // A's pathway names a badge of B as one of its steps (version 2, once A held it); B got it.
+    const onA = searchPathways(a.server.db, { q: "Changemaker Foundations", instance: "here", page: 1, pageSize: 5 }).entries[0]!;
+    const pathwayOnA = pathwayVersionView(a.server.db, onA.id);
+    expect(pathwayOnA.version.number).toBe(2);
+    expect(pathwayOnA.steps.map((s) => [s.name, s.home])).toEqual([
+      ["Social Innovation 101", null],
+      ["Theory of Change", null],
+      ["Social Finance", null],
+      ["Storytelling for Change", null],
+      ["Community Archiving", b.host],
+    ]);
+    expect(pathwayOnA.coAuthors.map((o) => o.name)).toEqual(["Northside School"]);
+    const onB = searchPathways(b.server.db, { q: "Changemaker Foundations", instance: "elsewhere", page: 1, pageSize: 5 }).entries[0]!;
+    const pathwayOnB = pathwayVersionView(b.server.db, onB.id);
+    expect(pathwayOnB.version.number).toBe(2);
+    expect(pathwayOnB.steps.find((s) => s.name === "Community Archiving")).toMatchObject({ home: null, status: "published" });
+    expect(pathwayOnB.goal).toMatchObject({ name: "Changemaker Foundations", home: a.host });
+
     // The catalogue pages say the same as the services.
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
     expect(page).toContain("Social Innovation 101");
@@ -73,5 +92,8 @@ describe("npm run demo", () => {
     expect(searchCatalogue(demo.b.server.db, {}).total).toBe(before.badges);
     // No new Follow reached A.
     expect(demo.a.server.db.select().from(inboxActivities).all().length).toBe(before.received);
+    // Nor a third version of the pathway.
+    const pathway = searchPathways(demo.a.server.db, { q: "Changemaker Foundations", instance: "here", page: 1, pageSize: 5 }).entries[0]!;
+    expect(pathway.versionNumber).toBe(2);
   });
 });

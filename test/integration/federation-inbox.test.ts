@@ -3,9 +3,11 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { badges, follows, inboxActivities } from "../../db/schema";
+import { badges, follows, inboxActivities, pathways } from "../../db/schema";
 import type { ServiceContext } from "../../app/services/context.server";
 import { createBadge } from "../../app/services/badges.server";
+import { computeVersionHash } from "../../app/services/versions.server";
+import { approveAndPublishPathway, draftPathway } from "../support/pathways";
 import { signRequest } from "../../federation/http-signatures";
 import { approveAndPublish, makeLocalTeam } from "../support/federation";
 import { sendJson, startLoopbackServer, waitFor, type LoopbackServer } from "../support/loopback";
@@ -28,10 +30,11 @@ describe("the inbox", () => {
   const actors = new Map<string, { publicKeyPem: string }>();
   let flakyGets = 0;
 
-  function makeActor(name: string): FakeActor {
+  // People live under /users/, organisations (which may steward badges and pathways) under /orgs/.
+  function makeActor(name: string, collection: "users" | "orgs" = "users"): FakeActor {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const uri = `${peer.origin}/users/${name}`;
-    actors.set(`/users/${name}`, { publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() });
+    const uri = `${peer.origin}/${collection}/${name}`;
+    actors.set(`/${collection}/${name}`, { publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() });
     return { uri, keyId: `${uri}#main-key`, privateKey };
   }
 
@@ -49,7 +52,7 @@ describe("the inbox", () => {
         return sendJson(res, {
           "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
           id,
-          type: "Person",
+          type: path.startsWith("/orgs/") ? "Organization" : "Person",
           preferredUsername: path.split("/").pop(),
           inbox: `${id}/inbox`,
           publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem: actor.publicKeyPem },
@@ -183,5 +186,65 @@ describe("the inbox", () => {
     });
     expect([403, 422]).toContain(update.status);
     expect(server.db.select().from(badges).where(eq(badges.id, badge.id)).get()?.status).toBe("published");
+  });
+
+  it("takes a pathway only from its steward, and never lets someone else delete a pathway of ours", async () => {
+    const trudy = makeActor("trudy-school", "orgs");
+    // Someone here follows that organisation, so a pathway it stewards is wanted.
+    server.db.insert(follows).values({ followerUri: ours.org.uri, followingUri: trudy.uri, activityUri: `${ours.org.uri}/activities/${randomUUID()}`, status: "accepted" }).run();
+    const content = {
+      name: "Forged Foundations",
+      summary: "",
+      language: "en",
+      goal: `${peer.origin}/badges/goal`,
+      steps: [{ badge: `${peer.origin}/badges/step`, guidance: "" }],
+      routes: [{ name: "", stages: [{ badges: [`${peer.origin}/badges/step`], required: 1 }] }],
+    };
+    const uri = `${peer.origin}/pathways/forged`;
+    const object = {
+      id: uri,
+      type: "Note",
+      attributedTo: [trudy.uri],
+      name: content.name,
+      published: new Date().toISOString(),
+      pathway: uri,
+      steward: trudy.uri,
+      versionId: `${uri}/versions/1`,
+      versionNumber: 1,
+      contentHash: computeVersionHash({ content, stewardUri: trudy.uri, coauthorUris: [], number: 1 }),
+      pathwaySummary: "",
+      language: "en",
+      goal: content.goal,
+      steps: content.steps,
+      routes: content.routes,
+      approvalPolicy: "steward",
+    };
+    // Mallory (same origin as trudy, so the object is believed as delivered) is not its steward.
+    const forged = await deliver(mallory, { id: `${mallory.uri}/create/p1`, type: "Create", actor: mallory.uri, object });
+    expect(forged).toEqual({ status: 403, reason: "Only a pathway's steward publishes or updates it." });
+    // A hash that does not match is unreadable, whoever sends it.
+    const tampered = await deliver(trudy, { id: `${trudy.uri}/create/p0`, type: "Create", actor: trudy.uri, object: { ...object, name: "Other" } });
+    expect(tampered.status).toBe(422);
+    expect(server.db.select().from(pathways).where(eq(pathways.uri, uri)).get()).toBeUndefined();
+    // Its steward's own Create is stored.
+    const real = await deliver(trudy, { id: `${trudy.uri}/create/p1`, type: "Create", actor: trudy.uri, object });
+    expect(real.status).toBe(202);
+    expect(server.db.select().from(pathways).where(eq(pathways.uri, uri)).get()?.status).toBe("published");
+    // Mallory cannot take it back; trudy can.
+    expect((await deliver(mallory, { id: `${mallory.uri}/delete/p1`, type: "Delete", actor: mallory.uri, object: uri })).status).toBe(403);
+    expect((await deliver(trudy, { id: `${trudy.uri}/delete/p1`, type: "Delete", actor: trudy.uri, object: uri })).status).toBe(202);
+    expect(server.db.select().from(pathways).where(eq(pathways.uri, uri)).get()?.status).toBe("withdrawn");
+
+    // A pathway of ours is ours to withdraw.
+    const goal = createBadge(ctx, ours.editor.id, { stewardOrganisationId: ours.org.id, name: "Goal", approvalPolicy: "steward" });
+    const step = createBadge(ctx, ours.editor.id, { stewardOrganisationId: ours.org.id, name: "Step", approvalPolicy: "steward" });
+    for (const b of [goal, step]) {
+      editDraft(ctx, ours.editor.id, b.id, { summary: "s", criteria: "c" });
+      approveAndPublish(ctx, b.id, [ours]);
+    }
+    const local = draftPathway(ctx, ours, { goal: goal.uri, steps: [step.uri] });
+    approveAndPublishPathway(ctx, local.id, [ours]);
+    expect((await deliver(mallory, { id: `${mallory.uri}/delete/p2`, type: "Delete", actor: mallory.uri, object: local.uri })).status).toBe(403);
+    expect(server.db.select().from(pathways).where(eq(pathways.id, local.id)).get()?.status).toBe("published");
   });
 });

@@ -35,6 +35,17 @@ describe("sectionOf", () => {
   });
 });
 
+describe("sectionOf for pathways", () => {
+  it("puts the pathway list, a pathway's page and its versions in the catalogue, and composing it in the author's work", () => {
+    for (const path of ["/pathways", `/pathways/${id}`, `/pathways/${id}/versions/3`]) expect(sectionOf(path), path).toBe("catalogue");
+    for (const path of ["/pathways/new", `/pathways/${id}/edit`, `/pathways/${id}/publishing`, `/pathways/${id}/history`]) {
+      expect(sectionOf(path), path).toBe("work");
+    }
+    for (const path of [`/pathways/${id}/achievement.json`, `/pathways/${id}/unknown`]) expect(sectionOf(path), path).toBeNull();
+    expect(currentFor("catalogue", "/pathways")).toBe("true");
+  });
+});
+
 describe("currentFor", () => {
   it("says page on a section's home, true elsewhere in it, nothing outside", () => {
     expect(currentFor("catalogue", "/badges")).toBe("page");
