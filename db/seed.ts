@@ -16,6 +16,7 @@ import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
+import { markBadge } from "../app/services/learner-badges.server";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
 import { standaloneFederation } from "../federation/standalone";
 
@@ -64,6 +65,11 @@ export async function seed(db: Db, publicUrl: string, options: SeedOptions = {})
   }
   const endorsements = network.endorsements ?? [];
   for (const e of endorsements.filter((e) => !e.atFirstVersion)) endorse(ctx, network, e, people, orgs, badgeIds);
+  // Learners mark badges from their pages, as people do.
+  for (const l of network.learners ?? []) {
+    for (const key of l.holds) markBadge(db, people.get(l.account)!, badgeIds.get(key)!, { status: "held" });
+    for (const key of l.plans) markBadge(db, people.get(l.account)!, badgeIds.get(key)!, { status: "planned" });
+  }
   log(
     `Loaded ${accounts.length} people, ${organisationList.length} organisations, ${badgeList.length} badges and ${endorsements.length} endorsements.`,
   );

@@ -12,7 +12,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { drawsJunction, graphShapeKey, type BadgeGraph } from "./badge-graph";
 
-export const BADGE_BOX = { width: 184, height: 78 } as const;
+export const BADGE_BOX = { width: 184, height: 70 } as const;
 export const JUNCTION_BOX = { width: 104, height: 26 } as const;
 
 export interface Box {

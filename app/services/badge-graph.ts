@@ -28,7 +28,8 @@ export interface GraphBadge {
   host: string | null;
   availability: GraphAvailability;
   learner: GraphLearnerState | null;
-  // It has prerequisites, or leads to badges, that are not drawn (beyond the levels shown or the cap).
+  // It has prerequisites, or leads to badges, that are not drawn (beyond the levels shown or
+  // the cap). Badges left out of a condition drawn as a junction are marked on the junction.
   moreBefore: boolean;
   moreAfter: boolean;
 }
