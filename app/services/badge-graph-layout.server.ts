@@ -52,8 +52,10 @@ const OPTIONS = {
   // The author's order of badges within a condition, and the order they were reached, are kept where they can be.
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-  // Fewer crossing-minimisation passes: these graphs are small and capped.
-  "elk.layered.thoroughness": "4",
+  // One crossing-minimisation pass and no greedy switching: these graphs are small and
+  // capped, and more passes cost more time than they gain here (measured, docs/performance.md).
+  "elk.layered.thoroughness": "1",
+  "elk.layered.crossingMinimization.greedySwitch.type": "OFF",
 };
 
 // One per process: ELK keeps no state between layouts. A Remix dev reload just makes another.
@@ -113,4 +115,21 @@ export function layoutBadgeGraph(graph: Pick<BadgeGraph, "badges" | "conditions"
   made.catch(() => cache.delete(key));
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return made;
+}
+
+/**
+ * Lays out made-up graphs of the sizes badge pages draw, and keeps none of them: ELK's
+ * compiled code runs several times slower until V8 has optimised it, so a server calls
+ * this once after it starts (server.ts) rather than have its first visitors wait.
+ */
+export async function warmUpGraphLayout(rounds = 40): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    const n = 4 + (r % 25);
+    const badges = Array.from({ length: n }, (_, i) => ({ key: `w${i}` }) as BadgeGraph["badges"][number]);
+    const conditions = badges.slice(1).map((b, i) => {
+      const members = [...new Set([badges[Math.floor(i / 2)].key, badges[Math.floor(i / 3)].key])];
+      return { key: `${b.key}#0`, badge: b.key, requiredNumber: 1, size: members.length + (i % 3), members, held: null, met: null };
+    });
+    await computeLayout({ badges, conditions });
+  }
 }
