@@ -78,7 +78,10 @@ function BadgeBox({
 }) {
   const style = unavailable(badge) ? { ...UNAVAILABLE, fill: UNAVAILABLE.fill.replace("{id}", id) } : STYLE[progressStyle(badge.learner)];
   const { x, y, width: w, height: h } = box;
-  const name = wrap(badgeLabel(badge), 24, 2);
+  // A badge not known here is named by its address, cut into lines (it has no spaces to wrap at).
+  const name = badge.name
+    ? wrap(badge.name, 23, 2)
+    : wrap(badge.key.replace(/^https?:\/\//i, "").replace(/(.{20})/g, "$1 "), 20, 2);
   const status = statusLine(badge);
   const lines: ReactNode[] = [];
   let ty = y + 18;
