@@ -6,6 +6,7 @@ import {
   blob,
   index,
   integer,
+  real,
   primaryKey,
   sqliteTable,
   text,
@@ -320,10 +321,15 @@ export const catalogueEntries = sqliteTable(
     // The same bits for the kinds of organisations whose endorsements of the badge are
     // accepted; kept in step by endorsements.server.ts in each endorsement's transaction.
     endorserKindMask: integer("endorser_kind_mask").notNull().default(0),
+    // The definition's language (BCP 47, lower case) and estimated hours of learning, for
+    // the catalogue's filters.
+    language: text("language").notNull().default("en"),
+    estimatedHours: real("estimated_hours"),
   },
   (t) => [
     uniqueIndex("catalogue_entries_badge_unique").on(t.badgeId),
     index("catalogue_entries_published_idx").on(t.publishedAt),
+    index("catalogue_entries_language_idx").on(t.language),
   ],
 );
 export type CatalogueEntryRow = typeof catalogueEntries.$inferSelect;

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Authors, BadgeImage, Highlighted, humanise, KIND_LABELS } from "~/components/catalogue";
 import { catalogueQueryFromParams } from "~/services/catalogue-query.server";
 import { searchCatalogue } from "~/services/catalogue.server";
-import { catalogueHref } from "~/utils/catalogue-url";
+import { catalogueHref, HOURS_CHOICES } from "~/utils/catalogue-url";
 import { handle } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -18,6 +18,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
+const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+/** "French (fr)": the code too, as definitions are written with codes. */
+function languageName(code: string): string {
+  try {
+    const name = languageNames.of(code);
+    return name && name.toLowerCase() !== code ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
+}
+
 const INSTANCE_LABELS: Record<string, string> = { here: "This instance", elsewhere: "Other instances" };
 const ENDORSER_KIND_LABELS: Record<string, string> = {
   nonprofit: "Nonprofits",
@@ -30,7 +41,9 @@ export default function Catalogue() {
   const data = useLoaderData<typeof loader>();
   const { query, total } = data;
   const location = useLocation();
-  const filtered = !!(query.q || query.tag || query.kind || query.organisation || query.instance || query.endorser || query.endorserKind);
+  const filtered = !!(
+    query.q || query.tag || query.kind || query.organisation || query.instance || query.endorser || query.endorserKind || query.language || query.hoursMax
+  );
   const current = {
     q: query.q,
     tag: query.tag,
@@ -39,7 +52,11 @@ export default function Catalogue() {
     instance: query.instance,
     endorser: query.endorser,
     endorserKind: query.endorserKind,
+    language: query.language,
+    hoursMax: query.hoursMax ? String(query.hoursMax) : null,
   };
+  // Offered when the catalogue holds more than one language, or one is chosen.
+  const languages = data.facets.languages;
   return (
     <section className="catalogue">
       <h1>Catalogue</h1>
@@ -72,6 +89,30 @@ export default function Catalogue() {
             {Object.entries(INSTANCE_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {languages.length > 1 || query.language ? (
+          <div className="field">
+            <label htmlFor="catalogue-language">Language</label>
+            <select id="catalogue-language" name="language" defaultValue={query.language ?? ""}>
+              <option value="">Any language</option>
+              {(query.language && !languages.some((l) => l.language === query.language) ? [{ language: query.language, count: 0 }, ...languages] : languages).map((l) => (
+                <option key={l.language} value={l.language}>
+                  {languageName(l.language)} ({l.count})
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor="catalogue-hours">Time to earn</label>
+          <select id="catalogue-hours" name="hoursMax" defaultValue={query.hoursMax ? String(query.hoursMax) : ""}>
+            <option value="">Any length</option>
+            {HOURS_CHOICES.map((h) => (
+              <option key={h} value={h}>
+                Up to {h} hours
               </option>
             ))}
           </select>
@@ -177,6 +218,10 @@ function ActiveFilters({ data }: { data: Data }) {
       label: `Endorsed by a ${KIND_LABELS[query.endorserKind]?.toLowerCase() ?? query.endorserKind}`,
       without: catalogueHref({ ...query, endorserKind: null, page: 1 }),
     });
+  if (query.language)
+    chips.push({ label: `Language: ${languageName(query.language)}`, without: catalogueHref({ ...query, language: null, page: 1 }) });
+  if (query.hoursMax)
+    chips.push({ label: `Up to ${query.hoursMax} hours`, without: catalogueHref({ ...query, hoursMax: null, page: 1 }) });
   if (!chips.length) return null;
   return (
     <ul className="active-filters" aria-label="Active filters">

@@ -42,7 +42,8 @@ export default function Explore() {
         Type an organisation as <code>@handle@host</code>, paste a URL of it or of one of its badges, or give an instance’s
         address (for example <code>badges.example.org</code>).
       </p>
-      <Form method="get" className="row lookup-form" aria-busy={busy || undefined}>
+      {/* Remounted per address, so the field shows the address looked up (links change it). */}
+      <Form method="get" className="row lookup-form" aria-busy={busy || undefined} key={address}>
         <label htmlFor="address" className="visually-hidden">
           Address to look up
         </label>
@@ -91,7 +92,7 @@ function OrganisationFound({ discovery }: { discovery: Extract<Discovery, { kind
         {badges.length ? `Badges it publishes (${badges.length}${discovery.badgesTruncated ? "+" : ""})` : "It has published no badges yet."}
       </h3>
       {badges.length ? (
-        <ul className="plain-list stack">
+        <ul className="plain-list stack found-list">
           {badges.map((b) => (
             <li key={b.uri} className="card">
               <h4>
@@ -127,7 +128,7 @@ function InstanceFound({ discovery: d }: { discovery: Extract<Discovery, { kind:
       </div>
       <h3>{d.organisations.length ? `Organisations on ${d.host} (${d.organisations.length})` : `${d.host} lists no organisations.`}</h3>
       {d.organisations.length ? (
-        <ul className="plain-list stack">
+        <ul className="plain-list stack found-list">
           {d.organisations.map((o) => (
             <li key={o.uri} className="card">
               <h4>

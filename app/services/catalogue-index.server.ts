@@ -93,6 +93,8 @@ export function indexPublishedVersion(tx: DatabaseLike, badgeId: string): void {
       achievementType: content.achievementType,
       kindMask: kinds.reduce((mask, k) => mask | kindBit(k.kind), 0),
       endorserKindMask: endorserKindMask(tx, badgeId),
+      language: content.language.toLowerCase(),
+      estimatedHours: content.estimatedHours,
     })
     .returning({ id: catalogueEntries.id })
     .get();

@@ -1,6 +1,7 @@
 // What a catalogue search asks for, normalised from untrusted input (a URL's query
 // string), and the user's words turned into a safe SQLite FTS5 query. Pure functions.
 import { ORGANISATION_KINDS, type OrganisationKind } from "../../db/schema";
+import { HOURS_CHOICES } from "../utils/catalogue-url";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
@@ -20,6 +21,10 @@ export interface CatalogueQuery {
   // any organisation of a kind.
   endorser: string | null;
   endorserKind: OrganisationKind | null;
+  // The definition's language (a BCP 47 code, lower case), and at most this many estimated
+  // hours of learning (badges that do not say are left out when this is set).
+  language: string | null;
+  hoursMax: number | null;
   page: number;
   pageSize: number;
 }
@@ -35,6 +40,8 @@ export type CatalogueQueryInput = Partial<{
   instance: unknown;
   endorser: unknown;
   endorserKind: unknown;
+  language: unknown;
+  hoursMax: unknown;
   page: unknown;
   pageSize: unknown;
 }>;
@@ -56,6 +63,12 @@ const kindOf = (v: unknown): OrganisationKind | null => {
   return (ORGANISATION_KINDS as readonly string[]).includes(kind) ? (kind as OrganisationKind) : null;
 };
 
+
+const languageOf = (v: unknown): string | null => {
+  const code = text(v, 35).toLowerCase();
+  return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(code) ? code : null;
+};
+
 export function normaliseCatalogueQuery(input: CatalogueQueryInput = {}): CatalogueQuery {
   const kind = text(input.kind, 20).toLowerCase();
   const instance = text(input.instance, 20).toLowerCase();
@@ -67,6 +80,8 @@ export function normaliseCatalogueQuery(input: CatalogueQueryInput = {}): Catalo
     instance: (CATALOGUE_INSTANCES as readonly string[]).includes(instance) ? (instance as CatalogueInstance) : null,
     endorser: text(input.endorser, 300).toLowerCase() || null,
     endorserKind: kindOf(input.endorserKind),
+    language: languageOf(input.language),
+    hoursMax: HOURS_CHOICES.includes(int(input.hoursMax, 0, 0, 10_000) as (typeof HOURS_CHOICES)[number]) ? int(input.hoursMax, 0, 0, 10_000) : null,
     page: int(input.page, 1, 1, MAX_PAGE),
     pageSize: int(input.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
   };
@@ -82,6 +97,8 @@ export function catalogueQueryFromParams(params: URLSearchParams): CatalogueQuer
     instance: params.get("instance") ?? undefined,
     endorser: params.get("endorser") ?? undefined,
     endorserKind: params.get("endorserKind") ?? undefined,
+    language: params.get("language") ?? undefined,
+    hoursMax: params.get("hoursMax") ?? undefined,
     page: params.get("page") ?? undefined,
   });
 }

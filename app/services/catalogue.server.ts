@@ -70,6 +70,8 @@ export interface CatalogueResult {
     kinds: { kind: OrganisationKind; count: number }[];
     // Badges with an accepted endorsement by an organisation of each kind.
     endorserKinds: { kind: OrganisationKind; count: number }[];
+    // Badges per definition language.
+    languages: { language: string; count: number }[];
   };
 }
 
@@ -81,9 +83,11 @@ interface Filters {
   instance: CatalogueInstance | null;
   endorserKind: OrganisationKind | null;
   endorserId: string | null;
+  language: string | null;
+  hoursMax: number | null;
 }
 
-type Facet = "tag" | "kind" | "endorserKind" | null;
+type Facet = "tag" | "kind" | "endorserKind" | "language" | null;
 
 /** Conditions on the catalogue entry `e` for every filter but the text and `omit`. */
 function conditions(f: Filters, omit: Facet = null): SQL {
@@ -91,6 +95,8 @@ function conditions(f: Filters, omit: Facet = null): SQL {
   if (f.tag && omit !== "tag") conds.push(sql`e.badge_id IN (SELECT badge_id FROM badge_tags WHERE tag = ${f.tag})`);
   if (f.kind && omit !== "kind") conds.push(sql`(e.kind_mask & ${kindBit(f.kind)}) != 0`);
   if (f.endorserKind && omit !== "endorserKind") conds.push(sql`(e.endorser_kind_mask & ${kindBit(f.endorserKind)}) != 0`);
+  if (f.language && omit !== "language") conds.push(sql`e.language = ${f.language}`);
+  if (f.hoursMax !== null) conds.push(sql`e.estimated_hours <= ${f.hoursMax}`);
   if (f.endorserId)
     conds.push(sql`e.badge_id IN (
       SELECT badge_id FROM endorsements WHERE endorser_organisation_id = ${f.endorserId} AND status = 'accepted')`);
@@ -118,7 +124,8 @@ function matching(f: Filters, omit: Facet = null, join: SQL = sql``): SQL {
   return sql`catalogue_entries e ${join} WHERE ${conditions(f, omit)}`;
 }
 
-const hasFilters = (f: Filters) => !!(f.match || f.tag || f.kind || f.organisationId || f.instance || f.endorserKind || f.endorserId);
+const hasFilters = (f: Filters) =>
+  !!(f.match || f.tag || f.kind || f.organisationId || f.instance || f.endorserKind || f.endorserId || f.language || f.hoursMax !== null);
 
 /** Entry ids of one page, best first (newest first without words). */
 function pageOfIds(db: DatabaseLike, f: Filters, limit: number, offset: number): number[] {
@@ -215,10 +222,22 @@ function kindFacet(db: DatabaseLike, f: Filters, facet: "kind" | "endorserKind" 
     .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }
 
+/** Badges per language (of the few languages a catalogue holds), for the language filter. */
+function languageFacet(db: DatabaseLike, f: Filters) {
+  return db.all<{ language: string; count: number }>(sql`
+    SELECT e.language AS language, count(*) AS count FROM ${matching(f, "language")}
+    GROUP BY e.language ORDER BY count DESC, e.language LIMIT 50`);
+}
+
 function totals(db: DatabaseLike, f: Filters) {
   return {
     total: countMatches(db, f),
-    facets: { tags: tagFacet(db, f), kinds: kindFacet(db, f), endorserKinds: kindFacet(db, f, "endorserKind") },
+    facets: {
+      tags: tagFacet(db, f),
+      kinds: kindFacet(db, f),
+      endorserKinds: kindFacet(db, f, "endorserKind"),
+      languages: languageFacet(db, f),
+    },
   };
 }
 
@@ -232,7 +251,7 @@ function wholeCatalogueTotals(db: DatabaseLike) {
   const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
   const cached = wholeCatalogue.get(db);
   if (cached && cached.generation === generation) return cached.value;
-  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null, endorserKind: null, endorserId: null });
+  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null, endorserKind: null, endorserId: null, language: null, hoursMax: null });
   wholeCatalogue.set(db, { generation, value });
   return value;
 }
@@ -264,7 +283,7 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
     pageCount: 0,
     organisation,
     endorser,
-    facets: { tags: [], kinds: [], endorserKinds: [] },
+    facets: { tags: [], kinds: [], endorserKinds: [], languages: [] },
   };
   // Words with nothing searchable in them (only punctuation or symbols) match nothing;
   // so does an organisation that does not exist.
@@ -278,6 +297,8 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
     organisationId: organisation?.id ?? null,
     endorserKind: query.endorserKind,
     endorserId: endorser?.id ?? null,
+    language: query.language,
+    hoursMax: query.hoursMax,
   };
   const ids = pageOfIds(db, f, query.pageSize, (query.page - 1) * query.pageSize);
   const { total, facets } = hasFilters(f) ? totals(db, f) : wholeCatalogueTotals(db);

@@ -7,8 +7,13 @@ export interface CatalogueLinkParams {
   instance?: string | null;
   endorser?: string | null;
   endorserKind?: string | null;
+  language?: string | null;
+  hoursMax?: number | null;
   page?: number | null;
 }
+
+/** The lengths a learner picks from in the catalogue: "up to N hours". */
+export const HOURS_CHOICES = [2, 5, 10, 20, 40, 100] as const;
 
 /** `/badges?…` with empty values and page 1 left out. */
 export function catalogueHref(params: CatalogueLinkParams): string {
@@ -20,6 +25,8 @@ export function catalogueHref(params: CatalogueLinkParams): string {
   if (params.instance) search.set("instance", params.instance);
   if (params.endorser) search.set("endorser", params.endorser);
   if (params.endorserKind) search.set("endorserKind", params.endorserKind);
+  if (params.language) search.set("language", params.language);
+  if (params.hoursMax) search.set("hoursMax", String(params.hoursMax));
   if (params.page && params.page > 1) search.set("page", String(params.page));
   const s = search.toString();
   return s ? `/badges?${s}` : "/badges";

@@ -97,6 +97,18 @@ describe("catalogue over HTTP", () => {
     expect((await get("/badges?page=999999999999&kind=nope")).status).toBe(200);
   });
 
+  it("filters by time to earn from the search form, and says which filter is on", async () => {
+    const page = (await (await get("/badges?hoursMax=10")).text()).replace(/<!-- -->/g, "");
+    expect(page).toContain('<option value="10" selected="">Up to 10 hours</option>');
+    expect(page).toContain("Up to 10 hours <a");
+    expect(page).toContain("Social Innovation 101");
+    // The deprecated badge says nothing of its length: left out.
+    expect(page).not.toContain("Old Change Basics");
+    expect(await (await get("/badges?hoursMax=5")).text()).toContain("No badges match");
+    // One language in the catalogue: no language choice to offer.
+    expect(page).not.toContain('id="catalogue-language"');
+  });
+
   it("shows a published badge's page with sanitised criteria, details, versions and links", async () => {
     const res = await get(`/badges/${published.id}`);
     expect(res.status).toBe(200);

@@ -131,6 +131,32 @@ describe("catalogue search", () => {
     ]);
   });
 
+  it("filters by the definition's language and by time to earn, with a language facet over the other filters", () => {
+    makePublishedBadge(db, { steward: nonprofit, content: { name: "Innovation sociale", language: "fr", estimatedHours: 12, tags: ["impact"] } });
+    makePublishedBadge(db, { steward: nonprofit, content: { name: "Social Innovation", language: "en", estimatedHours: 4, tags: ["impact"] } });
+    makePublishedBadge(db, { steward: school, content: { name: "Storytelling", language: "en-GB", estimatedHours: null, tags: ["story"] } });
+    makePublishedBadge(db, { steward: school, content: { name: "Budgeting", language: "en", estimatedHours: 40 } });
+    const all = searchCatalogue(db, {});
+    expect(all.facets.languages).toEqual([
+      { language: "en", count: 2 },
+      { language: "en-gb", count: 1 },
+      { language: "fr", count: 1 },
+    ]);
+    expect(searchCatalogue(db, { language: "FR" }).entries.map((e) => e.name)).toEqual(["Innovation sociale"]);
+    // The language facet ignores the language filter, so other languages stay reachable.
+    expect(searchCatalogue(db, { language: "fr" }).facets.languages.map((l) => l.language)).toEqual(["en", "en-gb", "fr"]);
+    // Up to N hours: badges that do not say how long they take are left out.
+    expect(searchCatalogue(db, { hoursMax: "20" }).entries.map((e) => e.name).sort()).toEqual(["Innovation sociale", "Social Innovation"]);
+    expect(searchCatalogue(db, { hoursMax: "5", tag: "impact" }).entries.map((e) => e.name)).toEqual(["Social Innovation"]);
+    expect(searchCatalogue(db, { hoursMax: "20", language: "en" }).facets.languages).toEqual([
+      { language: "en", count: 1 },
+      { language: "fr", count: 1 },
+    ]);
+    // Odd values are ignored, as every catalogue parameter is.
+    expect(searchCatalogue(db, { hoursMax: "7" }).total).toBe(4);
+    expect(searchCatalogue(db, { language: "not a language!" }).total).toBe(4);
+  });
+
   it("keeps the whole catalogue's counts current as badges are published", () => {
     makePublishedBadge(db, { steward: nonprofit, content: { name: "A", tags: ["impact"] } });
     const before = searchCatalogue(db, {});
