@@ -68,7 +68,11 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
   // In-process: the services alone, on the same file.
   const db = openDatabase(dbPath);
   const learnerId = db.select({ id: users.id }).from(users).where(eq(users.email, data.learner.email)).get()!.id;
-  const search = timeSync(150, 20, (i) => searchCatalogue(db, { q: queries[i % queries.length] }));
+  // A search's count and facets are kept until the catalogue changes: its first time and
+  // its repeats (the next page, the same words again) are timed apart.
+  const distinct = [...new Set(queries)];
+  const searchFirst = timeSync(distinct.length, 0, (i) => searchCatalogue(db, { q: distinct[i] }));
+  const search = timeSync(150, 0, (i) => searchCatalogue(db, { q: queries[i % queries.length] }));
   let next = whatICanEarnNext(db, learnerId);
   const earn = timeSync(100, 10, () => (next = whatICanEarnNext(db, learnerId)));
   const holdings = learnerBadgeUris(db, learnerId);
@@ -89,7 +93,8 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
   db.$client.close();
 
   console.log(`\nPathways with ${badgeCount.toLocaleString("en-GB")} badges and ${data.edgeCount.toLocaleString("en-GB")} edges, in-process`);
-  line("searchCatalogue (words and prefixes)", search);
+  line(`searchCatalogue, first time (${distinct.length} searches)`, searchFirst);
+  line("searchCatalogue again", search);
   line("whatICanEarnNext, 50 held, 3 planned", earn, `  (${next.nextTotal} met, ${next.startingTotal} starting points)`);
   line("badgeGraph (queries, learner's progress)", build, `  (${(sizes / 220).toFixed(0)} badges drawn on average)`);
   if (coldLayout.length)
@@ -108,7 +113,9 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       bytes = (await res.arrayBuffer()).byteLength;
     };
-    const httpSearch = await timeRuns(200, 30, (i) => get(null)(`/badges?q=${encodeURIComponent(queries[i % queries.length])}`));
+    await timeRuns(0, 10, () => get(null)("/badges"));
+    const httpSearchFirst = await timeRuns(distinct.length, 0, (i) => get(null)(`/badges?q=${encodeURIComponent(distinct[i])}`));
+    const httpSearch = await timeRuns(200, 0, (i) => get(null)(`/badges?q=${encodeURIComponent(queries[i % queries.length])}`));
     const learning = await timeRuns(100, 10, () => get(learner)("/learning"));
     const learningBytes = bytes;
     // First views: each badge once, its layout made during the request (no warm-up on these).
@@ -123,7 +130,8 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
     const pageBytes = bytes;
     const mem = server.memoryMb();
     console.log(`\nOver HTTP (server in a child process, NODE_ENV=production)`);
-    line("search /badges?q=… (target < 30 ms)", httpSearch);
+    line("search /badges?q=…, first time (< 30 ms)", httpSearchFirst);
+    line("search /badges?q=… again", httpSearch);
     line("/learning, signed in (target < 50 ms)", learning, `  (${(learningBytes / 1024).toFixed(0)} KB)`);
     line("badge page, first view, anonymous (< 100 ms)", firstAnon);
     line("badge page, first view, signed in", firstLearner);
