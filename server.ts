@@ -21,6 +21,7 @@ import { noBadgeEvents, type BadgeEvents } from "./app/services/events";
 import { createDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from "./federation/delivery-worker";
 import type { RetryPolicy } from "./federation/delivery-policy";
 import { createFetcher, type Fetcher, type Resolver } from "./federation/fetcher";
+import { warmUpGraphLayout } from "./app/services/badge-graph-layout.server";
 
 export interface StartOptions {
   env?: Partial<Record<keyof Env, string>>;
@@ -166,6 +167,8 @@ const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv
 if (isMain) {
   const server = await startServer();
   console.log(`Badge Commons listening on ${server.url} (public URL ${parseEnv().PUBLIC_URL})`);
+  // Badge pages lay out their graphs with ELK: have its code optimised before visitors come.
+  void warmUpGraphLayout().catch(() => {});
   const stop = () => {
     server.close().finally(() => process.exit(0));
   };

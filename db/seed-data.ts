@@ -31,6 +31,7 @@ export interface DemoNetwork {
   badges: DemoBadge[];
   endorsements?: DemoEndorsement[];
   pathways?: DemoPathway[];
+  learners?: DemoLearner[];
 }
 
 /**
@@ -48,6 +49,13 @@ export interface DemoPathway {
   goal: string;
   steps: Array<[key: string, guidance: string]>;
   routes: Array<{ name: string; stages: Array<{ steps: string[]; required?: number }> }>;
+}
+
+/** A learner part-way along: badges (by key) they hold, self-declared, and badges they plan to earn. */
+export interface DemoLearner {
+  account: string;
+  holds: string[];
+  plans: string[];
 }
 
 export const ACCOUNTS = [
@@ -271,6 +279,26 @@ export const BADGES: DemoBadge[] = [
     },
   },
   {
+    key: "impact",
+    steward: "changemakers",
+    coauthors: ["acme"],
+    policy: "all",
+    state: "published",
+    // A theory of change, and either the money side or the storytelling side of a venture.
+    prerequisites: [
+      { requiredNumber: 1, keys: ["toc"] },
+      { requiredNumber: 1, keys: ["finance", "story"] },
+    ],
+    content: {
+      name: "Impact Measurement",
+      summary: "Choose a few honest measures of the change a project makes, collect them, and report what they show.",
+      criteria: "1. Pick three measures from your theory of change.\n2. Collect them for eight weeks with the people involved.\n3. Report what changed, what did not, and what you will do differently.",
+      tags: ["impact measurement", "theory of change", "social finance"],
+      achievementType: "Competency",
+      estimatedHours: 20,
+    },
+  },
+  {
     key: "crowd",
     steward: "acme",
     coauthors: ["changemakers"],
@@ -418,6 +446,10 @@ export const PATHWAYS: DemoPathway[] = [
     ],
   },
 ];
+// Lee holds Social Innovation 101 and Storytelling for Change and plans Impact Measurement:
+// their pages show that progress, and "what I can earn next" has Theory of Change (on the
+// way to the plan) and Social Finance.
+export const LEARNERS: DemoLearner[] = [{ account: "lee", holds: ["si101", "story"], plans: ["impact"] }];
 
 export const DEMO_NETWORK: DemoNetwork = {
   accounts: ACCOUNTS,
@@ -425,4 +457,5 @@ export const DEMO_NETWORK: DemoNetwork = {
   badges: BADGES,
   endorsements: ENDORSEMENTS,
   pathways: PATHWAYS,
+  learners: LEARNERS,
 };

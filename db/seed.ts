@@ -16,14 +16,13 @@ import type { ServiceContext } from "../app/services/context.server";
 import { createOrganisation } from "../app/services/organisations.server";
 import { approveRevision, deprecateBadge, publishVersion } from "../app/services/publishing.server";
 import { decideEndorsement, endorseBadge, setAutoAcceptEndorsements, withdrawEndorsement } from "../app/services/endorsements.server";
-import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork } from "./seed-data";
+import { markBadge } from "../app/services/learner-badges.server";
 import { standaloneFederation } from "../federation/standalone";
 import { invitePathwayCoauthor, respondToPathwayInvitation } from "../app/services/pathway-coauthors.server";
 import type { PathwayContent } from "../app/services/pathway-content";
 import { approvePathwayRevision, publishPathwayVersion } from "../app/services/pathway-publishing.server";
 import { createPathway, currentPathwayRevision, getPathway, pathwayRevisionContent, savePathwayDraft } from "../app/services/pathways.server";
 import { DEMO_NETWORK, DEMO_PASSWORD, type DemoBadge, type DemoEndorsement, type DemoNetwork, type DemoPathway } from "./seed-data";
-import { federationOutbox } from "../federation/publisher";
 
 export interface SeedOptions {
   log?: (line: string) => void;
@@ -76,6 +75,11 @@ export async function seed(db: Db, publicUrl: string, options: SeedOptions = {})
     return id ? getBadge(db, id).uri : options.externalBadgeUri?.(key);
   };
   for (const p of pathwayList) loadPathway(ctx, network, p, { people, orgs, badgeUri });
+  // Learners mark badges from their pages, as people do.
+  for (const l of network.learners ?? []) {
+    for (const key of l.holds) markBadge(db, people.get(l.account)!, badgeIds.get(key)!, { status: "held" });
+    for (const key of l.plans) markBadge(db, people.get(l.account)!, badgeIds.get(key)!, { status: "planned" });
+  }
   log(
     `Loaded ${accounts.length} people, ${organisationList.length} organisations, ${badgeList.length} badges, ${endorsements.length} endorsements and ${pathwayList.length} ${pathwayList.length === 1 ? "pathway" : "pathways"}.`,
   );
@@ -239,7 +243,7 @@ function loadPathway(
  * Nothing happens when the pathway has it already (a second start).
  */
 export function extendDemoPathways(db: Db, publicUrl: string, network: DemoNetwork, externalBadgeUri: (key: string) => string | undefined): number {
-  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: federationOutbox(publicUrl) };
+  const ctx: ServiceContext = { db, publicUrl, events: noBadgeEvents, federation: standaloneFederation(db, publicUrl) };
   // The network's own badges, by their name among this instance's published badges.
   const badgeUri = (key: string) => {
     const name = network.badges.find((b) => b.key === key)?.content.name;

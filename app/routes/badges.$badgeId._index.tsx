@@ -13,7 +13,10 @@ import { catalogueHref } from "~/utils/catalogue-url";
 import { formAction, handle, optionalUser, requireUser } from "~/utils/http.server";
 import { endorsementSection } from "~/utils/endorsements-view.server";
 import { LearnerCard } from "~/components/learning";
-import { learnerBadgeState, markBadge, unmarkBadge } from "~/services/learner-badges.server";
+import { learnerBadgeState, learnerBadgeUris, markBadge, unmarkBadge } from "~/services/learner-badges.server";
+import { badgeGraph } from "~/services/badge-graph.server";
+import { layoutBadgeGraph } from "~/services/badge-graph-layout.server";
+import { BadgeGraphFigure } from "~/components/badge-graph";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -41,7 +44,7 @@ const orgView = (o: { handle: string; host: string | null; name: string; kind: s
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await optionalUser(request, context);
   const { db } = context.services;
-  return handle(() => {
+  return handle(async () => {
     // A draft is 404 to everyone outside its author organisations.
     const access = requireView(db, params.badgeId ?? "", user?.id ?? null);
     const id = access.badge.id;
@@ -63,6 +66,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
     const badge = getPublicBadge(db, id);
     const { criteria, ...content } = badge.latest.content;
+    // Where the badge fits, with the signed-in learner's progress; a badge on its own is not drawn.
+    const graph = badgeGraph(db, badge.uri, { learner: user ? learnerBadgeUris(db, user.id) : null });
+    const layout = graph.badges.length > 1 ? await layoutBadgeGraph(graph) : null;
     return {
       kind: "public" as const,
       id,
@@ -75,6 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       sharedBy: badgeSharers(db, id),
       endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
       learning: { signedIn: !!user, state: user ? learnerBadgeState(db, user.id, badge.uri) : null },
+      graph: layout ? { graph, layout } : null,
     };
   });
 }
@@ -273,6 +280,12 @@ function PublicBadgePage({ data }: { data: PublicData }) {
           <Versions data={data} />
         </aside>
       </div>
+      {data.graph ? (
+        <section aria-labelledby="graph-heading" className="graph-section">
+          <h2 id="graph-heading">Where it fits</h2>
+          <BadgeGraphFigure graph={data.graph.graph} layout={data.graph.layout} />
+        </section>
+      ) : null}
     </article>
   );
 }

@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 import { z } from "zod";
 import { BadgeImage } from "~/components/catalogue";
 import { ImportForm, ProofChecks, ProofSummary } from "~/components/learning";
+import { EarnNextSection } from "~/components/earn-next";
+import { whatICanEarnNext } from "~/services/earn-next.server";
 import { CREDENTIAL_MAX_BYTES, importCredential } from "~/services/credential-import.server";
 import { ValidationError } from "~/services/errors";
 import { BadgeUriSchema, forgetBadge, learnerCredential, listLearnerBadges } from "~/services/learner-badges.server";
@@ -18,6 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const imported = new URL(request.url).searchParams.get("imported");
   return {
     badges: listLearnerBadges(db, user.id),
+    earnNext: whatICanEarnNext(db, user.id),
     imported: imported ? learnerCredential(db, user.id, imported) : null,
   };
 }
@@ -118,7 +121,7 @@ function ImportNotice({ imported }: { imported: NonNullable<ReturnType<typeof us
 }
 
 export default function Learning() {
-  const { badges, imported } = useLoaderData<typeof loader>();
+  const { badges, imported, earnNext } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -135,6 +138,7 @@ export default function Learning() {
           Removed from your list.
         </div>
       ) : null}
+      <EarnNextSection earnNext={earnNext} />
       <div className="two-col">
         <div>
           <BadgeList

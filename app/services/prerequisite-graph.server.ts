@@ -36,6 +36,16 @@ export function edgesFrom(db: DatabaseLike, badgeIds: readonly string[]): Prereq
     ORDER BY e.badge_id, e.condition_index, e.position`);
 }
 
+/** What leads to each of these badges, named by URI (ids unknown to the caller): as `edgesFrom`. */
+export function edgesFromUris(db: DatabaseLike, badgeUris: readonly string[]): PrerequisiteEdge[] {
+  if (!badgeUris.length) return [];
+  return db.all<PrerequisiteEdge>(sql`
+    SELECT ${EDGE_COLUMNS}
+    FROM badges b JOIN prerequisite_edges e ON e.badge_id = b.id
+    WHERE b.uri IN (SELECT value FROM json_each(${jsonList(badgeUris)}))
+    ORDER BY b.uri, e.condition_index, e.position`);
+}
+
 /** What these badges (by URI) unlock: the edges of every badge that names one of them. */
 export function edgesTo(db: DatabaseLike, prerequisiteUris: readonly string[]): PrerequisiteEdge[] {
   if (!prerequisiteUris.length) return [];

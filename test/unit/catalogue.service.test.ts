@@ -245,6 +245,22 @@ describe("catalogue search", () => {
       expect(() => searchCatalogue(db, { q }), q).not.toThrow();
     }
   });
+
+  it("keeps a search's count and facets only until the catalogue changes", () => {
+    makePublishedBadge(db, { steward: nonprofit, content: { name: "Grant Writing", tags: ["funding"] } });
+    const first = searchCatalogue(db, { q: "grant" });
+    expect([first.total, first.facets.tags, first.facets.kinds]).toEqual([1, [{ tag: "funding", count: 1 }], [{ kind: "nonprofit", count: 1 }]]);
+    // The next page of the same search reads the kept totals; a new publication moves the catalogue on.
+    expect(searchCatalogue(db, { q: "grant", page: 2 }).total).toBe(1);
+    makePublishedBadge(db, { steward: school, content: { name: "Grant Reporting", tags: ["funding", "reporting"] } });
+    const again = searchCatalogue(db, { q: "grant" });
+    expect(again.total).toBe(2);
+    expect(again.facets.tags).toEqual([{ tag: "funding", count: 2 }, { tag: "reporting", count: 1 }]);
+    expect(again.facets.kinds).toEqual([{ kind: "nonprofit", count: 1 }, { kind: "school", count: 1 }]);
+    expect(again.facets.languages).toEqual([{ language: "en", count: 2 }]);
+    // With a kind filter the kind facet still counts every kind (its own filter left out).
+    expect(searchCatalogue(db, { q: "grant", kind: "school" }).facets.kinds).toEqual(again.facets.kinds);
+  });
 });
 
 describe("catalogue query parsing", () => {

@@ -1,0 +1,454 @@
+// A picture of a prerequisite graph, drawn on the server as plain SVG from a layout made by
+// badge-graph-layout.server.ts, and the same graph as a nested list beside it (what screen
+// readers and keyboards use; the picture is one image to them). Takes a plain BadgeGraph:
+// a badge page passes the graph around its badge, a pathway page can pass its own.
+//
+// Every cue has words or a shape as well as a colour: each box says where the learner
+// stands ("Held, proven", "Can earn now"…) and has its own border (double, solid, dotted,
+// dashed); an unavailable badge is hatched and says so; a badge of another instance says
+// "on host"; a junction says its rule ("any 1 of 3") and, when met, has a tick.
+import { Fragment, type ReactNode } from "react";
+import { Link } from "@remix-run/react";
+import {
+  badgeLabel,
+  conditionWords,
+  drawsJunction,
+  junctionLabel,
+  progressStyle,
+  progressWords,
+  type BadgeGraph,
+  type GraphBadge,
+  type GraphCondition,
+  type ProgressStyle,
+} from "~/services/badge-graph";
+import type { GraphLayout } from "~/services/badge-graph-layout.server";
+
+const INK = "#1b1f24";
+const MUTED = "#4a5562";
+// Fill and border per learner's progress: each border is also drawn differently.
+const STYLE: Record<ProgressStyle, { fill: string; stroke: string; dash?: string; width: number; label: string }> = {
+  proven: { fill: "#d7efdf", stroke: "#1e6b3a", width: 2, label: "Held, proven by a verified credential (double border)" },
+  held: { fill: "#e6f4ea", stroke: "#1e6b3a", width: 2.5, label: "Held (solid green border)" },
+  ready: { fill: "#fff4d6", stroke: "#7a4b00", dash: "2 3", width: 2.5, label: "Can earn now: its prerequisites are met (dotted border)" },
+  planned: { fill: "#e8eef7", stroke: "#1d4e89", dash: "7 4", width: 2, label: "Planned (dashed blue border)" },
+  none: { fill: "#ffffff", stroke: "#6b7682", width: 1.5, label: "" },
+};
+const UNAVAILABLE = { fill: "url(#{id}-hatch)", stroke: "#a1271d", dash: "4 3", width: 1.5 };
+
+const clip = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
+
+/** Words wrapped into at most `count` lines of `max` characters, the last clipped. */
+function wrap(text: string, max: number, count: number): string[] {
+  const lines: string[] = [""];
+  for (const w of text.split(/\s+/)) {
+    const i = lines.length - 1;
+    if (!lines[i]) lines[i] = w;
+    else if ([...`${lines[i]} ${w}`].length <= max || lines.length === count) lines[i] = `${lines[i]} ${w}`;
+    else lines.push(w);
+  }
+  return lines.map((l) => clip(l, max));
+}
+
+const unavailable = (b: GraphBadge) => b.availability === "withdrawn" || b.availability === "unknown";
+
+/** What the last line of a box says: the learner's progress, else why it cannot be had. */
+function statusLine(b: GraphBadge): { text: string; mark: string } | null {
+  if (unavailable(b)) return { text: b.availability === "withdrawn" ? "Unavailable: withdrawn" : "Unavailable here", mark: "⊘" };
+  const words = progressWords(b.learner);
+  const style = progressStyle(b.learner);
+  const mark = { proven: "✓✓", held: "✓", ready: "➜", planned: "◇", none: "" }[style];
+  if (words) return { text: words, mark };
+  if (b.availability === "deprecated") return { text: "Deprecated", mark: "" };
+  return null;
+}
+
+function BadgeBox({
+  badge,
+  box,
+  focus,
+  id,
+  moreAbove,
+}: {
+  badge: GraphBadge;
+  box: { x: number; y: number; width: number; height: number };
+  focus: boolean;
+  id: string;
+  // Prerequisites not drawn that no junction of its own stands for.
+  moreAbove: boolean;
+}) {
+  const style = unavailable(badge) ? { ...UNAVAILABLE, fill: UNAVAILABLE.fill.replace("{id}", id) } : STYLE[progressStyle(badge.learner)];
+  const { x, y, width: w, height: h } = box;
+  // A badge not known here is named by its address, cut into lines (it has no spaces to wrap at).
+  const name = badge.name
+    ? wrap(badge.name, 23, 2)
+    : wrap(badge.key.replace(/^https?:\/\//i, "").replace(/(.{20})/g, "$1 "), 20, 2);
+  const status = statusLine(badge);
+  const lines: ReactNode[] = [];
+  let ty = y + 18;
+  name.forEach((line, i) => {
+    lines.push(
+      <tspan key={`n${i}`} x={x + 10} y={ty} fontWeight={700} fontSize={13}>
+        {line}
+      </tspan>,
+    );
+    ty += 16;
+  });
+  if (badge.host)
+    lines.push(
+      <tspan key="host" x={x + 10} y={y + h - 25} fontSize={11} fill={MUTED} fontStyle="italic">
+        {clip(`on ${badge.host}`, 28)}
+      </tspan>,
+    );
+  if (status)
+    lines.push(
+      <tspan key="status" x={x + 10} y={y + h - 9} fontSize={11} fontWeight={700} fill={unavailable(badge) ? "#a1271d" : INK}>
+        {`${status.mark ? `${status.mark} ` : ""}${status.text}`}
+      </tspan>,
+    );
+  const body = (
+    <>
+      {focus ? <rect x={x - 5} y={y - 5} width={w + 10} height={h + 10} rx={11} fill="none" stroke={INK} strokeWidth={2.5} /> : null}
+      <rect x={x} y={y} width={w} height={h} rx={7} fill={style.fill} stroke={style.stroke} strokeWidth={style.width} strokeDasharray={style.dash} />
+      {progressStyle(badge.learner) === "proven" && !unavailable(badge) ? (
+        <rect x={x + 3.5} y={y + 3.5} width={w - 7} height={h - 7} rx={5} fill="none" stroke={style.stroke} strokeWidth={1.25} />
+      ) : null}
+      <text fill={INK}>{lines}</text>
+      {moreAbove ? <More x={x + w - 22} y={y} up /> : null}
+      {badge.moreAfter ? <More x={x + w - 22} y={y + h} up={false} /> : null}
+    </>
+  );
+  // The list beside the picture carries the same links for keyboards and screen readers.
+  return badge.href ? (
+    <a href={badge.href} tabIndex={-1} className="graph-node-link">
+      {body}
+    </a>
+  ) : (
+    body
+  );
+}
+
+/** A short dashed stub off a box's edge, "more" at its end: the graph goes on beyond the picture. */
+function More({ x, y, up }: { x: number; y: number; up: boolean }) {
+  const end = up ? y - 12 : y + 12;
+  return (
+    <>
+      <line x1={x} y1={y} x2={x} y2={end} stroke={MUTED} strokeWidth={1.5} strokeDasharray="2 2" />
+      <text x={x + 4} y={up ? end + 3 : end + 2} fontSize={10} fill={MUTED}>
+        more
+      </text>
+    </>
+  );
+}
+
+function Junction({ condition, box }: { condition: GraphCondition; box: { x: number; y: number; width: number; height: number } }) {
+  const met = condition.met === true;
+  const label = junctionLabel(condition);
+  return (
+    <>
+      {condition.members.length < condition.size ? <More x={box.x + box.width - 16} y={box.y} up /> : null}
+      <rect
+        x={box.x}
+        y={box.y}
+        width={box.width}
+        height={box.height}
+        rx={box.height / 2}
+        fill={met ? "#e6f4ea" : "#ffffff"}
+        stroke={met ? "#1e6b3a" : MUTED}
+        strokeWidth={1.5}
+      />
+      <text x={box.x + box.width / 2} y={box.y + box.height / 2 + 4} textAnchor="middle" fontSize={11} fontWeight={600} fill={INK}>
+        {met ? `✓ ${label}` : label}
+      </text>
+    </>
+  );
+}
+
+/** Whether every condition of `key` missing badges in the picture is drawn as a junction (which says so itself). */
+function junctionsCarry(graph: BadgeGraph, layout: GraphLayout, key: string): boolean {
+  return graph.conditions.every((c, i) => c.badge !== key || c.members.length === c.size || layout.junctions[i] !== null);
+}
+
+const path = (points: [number, number][]) => points.map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
+
+function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
+  const present = new Set(graph.badges.filter((b) => !unavailable(b)).map((b) => progressStyle(b.learner)));
+  const styles = (["proven", "held", "ready", "planned"] as const).filter((s) => present.has(s));
+  const swatch = (fill: string, stroke: string, dash: string | undefined, width: number, double = false) => (
+    <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
+      <rect x={2} y={2} width={24} height={14} rx={3} fill={fill} stroke={stroke} strokeWidth={width} strokeDasharray={dash} />
+      {double ? <rect x={5} y={5} width={18} height={8} rx={2} fill="none" stroke={stroke} strokeWidth={1} /> : null}
+    </svg>
+  );
+  return (
+    <ul className="graph-legend small" aria-label="Key to the picture">
+      {styles.map((s) => (
+        <li key={s}>
+          {swatch(STYLE[s].fill, STYLE[s].stroke, STYLE[s].dash, STYLE[s].width, s === "proven")} {STYLE[s].label}
+        </li>
+      ))}
+      {graph.badges.some(unavailable) ? (
+        <li>
+          <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
+            <defs>
+              <Hatch id={`${id}-legend`} />
+            </defs>
+            <rect x={2} y={2} width={24} height={14} rx={3} fill={`url(#${id}-legend-hatch)`} stroke={UNAVAILABLE.stroke} strokeDasharray={UNAVAILABLE.dash} />
+          </svg>{" "}
+          Unavailable: withdrawn, or not found on its instance (hatched)
+        </li>
+      ) : null}
+      <li>
+        <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
+          <rect x={2} y={2} width={24} height={14} rx={7} fill="#ffffff" stroke={MUTED} strokeWidth={1.5} />
+        </svg>{" "}
+        A rule joining the badges above it: how many of them are needed
+      </li>
+      {graph.badges.some((b) => b.host) ? <li>“on host”: a badge of another instance</li> : null}
+    </ul>
+  );
+}
+
+function Hatch({ id }: { id: string }) {
+  return (
+    <pattern id={`${id}-hatch`} width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+      <rect width="8" height="8" fill="#f3f4f6" />
+      <line x1="0" y1="0" x2="0" y2="8" stroke="#c4c9d0" strokeWidth="3" />
+    </pattern>
+  );
+}
+
+export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout; id?: string }) {
+  const held = new Set(graph.badges.filter((b) => b.learner?.holding).map((b) => b.key));
+  return (
+    <svg
+      viewBox={`0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`}
+      width={Math.ceil(layout.width)}
+      height={Math.ceil(layout.height)}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      xmlns="http://www.w3.org/2000/svg"
+      fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+      className="badge-graph-svg"
+    >
+      <title id={`${id}-title`}>{graph.title}</title>
+      <desc id={`${id}-desc`}>{`${graph.description} The list beside the picture says the same in words.`}</desc>
+      <defs>
+        <marker id={`${id}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M0,0 L10,5 L0,10 z" fill={MUTED} />
+        </marker>
+        <marker id={`${id}-arrow-held`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+          <path d="M0,0 L10,5 L0,10 z" fill="#1e6b3a" />
+        </marker>
+        <Hatch id={id} />
+      </defs>
+      {layout.edges.map((e, i) => {
+        const fromHeld = e.from !== null && held.has(graph.badges[e.from]?.key);
+        const intoJunction = e.from !== null && layout.junctions[e.condition] !== null;
+        return (
+          <path
+            key={`e${i}`}
+            d={path(e.points)}
+            fill="none"
+            stroke={fromHeld ? "#1e6b3a" : MUTED}
+            strokeWidth={fromHeld ? 2.5 : 1.5}
+            markerEnd={intoJunction ? undefined : `url(#${id}-arrow${fromHeld ? "-held" : ""})`}
+          />
+        );
+      })}
+      {graph.conditions.map((c, i) => {
+        const box = layout.junctions[i];
+        return box && drawsJunction(c) ? <Junction key={c.key} condition={c} box={box} /> : null;
+      })}
+      {graph.badges.map((b, i) => (
+        <BadgeBox key={b.key} badge={b} box={layout.badges[i]} focus={b.key === graph.focus} id={id} moreAbove={b.moreBefore && !junctionsCarry(graph, layout, b.key)} />
+      ))}
+    </svg>
+  );
+}
+
+// ---- The same graph as a nested list -------------------------------------------------
+
+const isWebUrl = (u: string) => /^https?:\/\//i.test(u);
+
+function BadgeItem({ badge, focus }: { badge: GraphBadge; focus: boolean }) {
+  const label = badgeLabel(badge);
+  const name = badge.href ? (
+    <Link to={badge.href}>{label}</Link>
+  ) : isWebUrl(badge.key) ? (
+    <a href={badge.key} rel="nofollow noopener">
+      {label}
+    </a>
+  ) : (
+    <span>{label}</span>
+  );
+  const notes = [
+    focus ? "this badge" : null,
+    badge.host ? `on ${badge.host}` : null,
+    unavailable(badge) ? (badge.availability === "withdrawn" ? "unavailable: withdrawn by its steward" : "unavailable: not found on its instance") : null,
+    badge.availability === "deprecated" ? "deprecated" : null,
+    progressWords(badge.learner)?.toLowerCase() ?? null,
+  ].filter(Boolean);
+  return (
+    <span className="graph-item" data-progress={progressStyle(badge.learner)} data-availability={badge.availability}>
+      {focus ? <strong>{name}</strong> : name}
+      {notes.length ? <span className="muted small">{` (${notes.join("; ")})`}</span> : null}
+    </span>
+  );
+}
+
+interface Index {
+  byKey: Map<string, GraphBadge>;
+  conditionsOf: Map<string, GraphCondition[]>;
+  // Badge key -> the conditions (of other badges) naming it.
+  namedIn: Map<string, GraphCondition[]>;
+}
+
+function indexGraph(graph: BadgeGraph): Index {
+  const byKey = new Map(graph.badges.map((b) => [b.key, b]));
+  const conditionsOf = new Map<string, GraphCondition[]>();
+  const namedIn = new Map<string, GraphCondition[]>();
+  for (const c of graph.conditions) {
+    conditionsOf.set(c.badge, [...(conditionsOf.get(c.badge) ?? []), c]);
+    for (const m of c.members) namedIn.set(m, [...(namedIn.get(m) ?? []), c]);
+  }
+  return { byKey, conditionsOf, namedIn };
+}
+
+function conditionNote(c: GraphCondition): string {
+  const parts: string[] = [];
+  if (c.members.length < c.size) parts.push(`${c.size - c.members.length} not drawn`);
+  if (c.met !== null) parts.push(c.met ? "met" : `you hold ${c.held}, ${c.requiredNumber} needed`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
+/** What leads to `key`: its conditions, each with its badges and what leads to them in turn. */
+function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: Set<string>; focus: string | null }): ReactNode {
+  const conditions = ix.conditionsOf.get(keyOf) ?? [];
+  if (!conditions.length) return null;
+  return (
+    <ul>
+      {conditions.map((c) => (
+        <li key={c.key}>
+          <span className="graph-rule">{`${conditionWords(c)}${conditionNote(c)}:`}</span>
+          <ul>
+            {c.members.map((m) => {
+              const badge = ix.byKey.get(m)!;
+              const again = seen.has(m);
+              seen.add(m);
+              return (
+                <li key={m}>
+                  <BadgeItem badge={badge} focus={m === focus} />
+                  {again ? (
+                    <span className="muted small"> (shown above)</span>
+                  ) : (
+                    <>
+                      {badge.moreBefore && !(ix.conditionsOf.get(m) ?? []).some((x) => x.members.length) ? (
+                        <span className="muted small"> (its own prerequisites are not drawn)</span>
+                      ) : null}
+                      <LeadsTo keyOf={m} ix={ix} seen={seen} focus={focus} />
+                    </>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** How many other conditions the badge `c` gates has. */
+const others = (ix: Index, c: GraphCondition) => (ix.conditionsOf.get(c.badge) ?? []).length - 1;
+
+/** What `key` leads to: the badges one of whose conditions names it, and on from them. */
+function LeadsOn({ keyOf, ix, seen }: { keyOf: string; ix: Index; seen: Set<string> }): ReactNode {
+  const next = (ix.namedIn.get(keyOf) ?? []).filter((c) => !seen.has(c.badge));
+  if (!next.length) return null;
+  return (
+    <ul>
+      {next.map((c) => {
+        seen.add(c.badge);
+        const badge = ix.byKey.get(c.badge)!;
+        return (
+          <li key={c.key}>
+            <BadgeItem badge={badge} focus={false} />
+            <span className="muted small">
+              {c.size === 1 ? " — needs it" : ` — needs it as one of: ${conditionWords(c).toLowerCase()}${conditionNote(c)}`}
+              {others(ix, c) ? `, and ${others(ix, c)} more ${others(ix, c) === 1 ? "condition" : "conditions"}` : ""}
+            </span>
+            <LeadsOn keyOf={c.badge} ix={ix} seen={seen} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function BadgeGraphList({ graph, headingLevel = 3 }: { graph: BadgeGraph; headingLevel?: 3 | 4 }) {
+  const ix = indexGraph(graph);
+  const H = `h${headingLevel}` as "h3" | "h4";
+  const focus = graph.focus ? ix.byKey.get(graph.focus) : null;
+  if (!focus) {
+    // No single badge at the centre (a pathway): from each goal (named by no condition) back.
+    const goals = graph.badges.filter((b) => !ix.namedIn.has(b.key));
+    return (
+      <div className="graph-list">
+        <ul>
+          {goals.map((g) => (
+            <li key={g.key}>
+              <BadgeItem badge={g} focus={false} />
+              <LeadsTo keyOf={g.key} ix={ix} seen={new Set([g.key])} focus={null} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  const name = badgeLabel(focus);
+  const hasBefore = (ix.conditionsOf.get(focus.key) ?? []).length > 0;
+  const hasAfter = (ix.namedIn.get(focus.key) ?? []).length > 0;
+  return (
+    <div className="graph-list">
+      <H>{`What leads to ${name}`}</H>
+      {hasBefore ? (
+        <LeadsTo keyOf={focus.key} ix={ix} seen={new Set([focus.key])} focus={focus.key} />
+      ) : (
+        <p className="small">Nothing: it has no prerequisites.</p>
+      )}
+      {focus.learner ? (
+        <p className="small">
+          <BadgeItem badge={focus} focus />
+        </p>
+      ) : null}
+      <H>{`What ${name} leads to`}</H>
+      {hasAfter ? <LeadsOn keyOf={focus.key} ix={ix} seen={new Set([focus.key])} /> : <p className="small">No badge names it as a prerequisite yet.</p>}
+    </div>
+  );
+}
+
+/** The picture and the list side by side, with a caption, a key and what was left out. */
+export function BadgeGraphFigure({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout; id?: string }) {
+  return (
+    <div className="badge-graph">
+      <figure aria-labelledby={`${id}-caption`}>
+        <div className="badge-graph-scroll" style={{ maxWidth: Math.ceil(layout.width) }}>
+          <BadgeGraphPicture graph={graph} layout={layout} id={id} />
+        </div>
+        <figcaption id={`${id}-caption`}>
+          <p className="small">
+            <strong>{graph.title}.</strong> {graph.description}
+            {graph.leftOut ? (
+              <Fragment>
+                {" "}
+                <span className="graph-left-out">{graph.leftOut}</span>
+              </Fragment>
+            ) : null}
+          </p>
+          <Legend graph={graph} id={id} />
+        </figcaption>
+      </figure>
+      <BadgeGraphList graph={graph} />
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `catalogue_entries_facets_idx` ON `catalogue_entries` (`id`,`kind_mask`,`endorser_kind_mask`,`language`,`tags`);
