@@ -428,7 +428,14 @@ export function BadgeGraphList({ graph, headingLevel = 3 }: { graph: BadgeGraph;
 }
 
 /** The picture and the list side by side, with a caption, a key and what was left out. */
-export function BadgeGraphFigure({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout; id?: string }) {
+export function BadgeGraphFigure({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout | null; id?: string }) {
+  if (!layout)
+    return (
+      <div className="badge-graph">
+        <p className="small muted">{`${graph.description} The picture could not be drawn this time; the list says the same.`}</p>
+        <BadgeGraphList graph={graph} />
+      </div>
+    );
   return (
     <div className="badge-graph">
       <figure aria-labelledby={`${id}-caption`}>
