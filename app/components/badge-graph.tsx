@@ -229,6 +229,8 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
       xmlns="http://www.w3.org/2000/svg"
       fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
       className="badge-graph-svg"
+      // On a narrow screen the picture keeps a legible size and scrolls sideways.
+      style={{ minWidth: Math.min(Math.ceil(layout.width), 560) }}
     >
       <title id={`${id}-title`}>{graph.title}</title>
       <desc id={`${id}-desc`}>{`${graph.description} The list beside the picture says the same in words.`}</desc>
