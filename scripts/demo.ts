@@ -17,6 +17,7 @@ import type { ServiceContext } from "../app/services/context.server";
 import { endorseBadge, withdrawEndorsement } from "../app/services/endorsements.server";
 import { noBadgeEvents } from "../app/services/events";
 import { searchCatalogue } from "../app/services/catalogue.server";
+import { setLearnerBadge } from "../app/services/learner-badges.server";
 import { startServer, type RunningServer } from "../server";
 
 export interface DemoInstance {
@@ -84,6 +85,19 @@ export const DEMO_CROSS_ENDORSEMENTS: DemoCrossEndorsement[] = [
   },
 ];
 
+// Lee, the demo learner on A, also plans a badge of B (held on A through a follow): My
+// learning on A then offers B's "Community Archiving" as the place to start, "on" B's host.
+export const DEMO_LEARNER_PLAN = { email: "lee@learner.example", badge: "Oral History Interviewing" };
+
+/** The learner plans a badge stewarded on the other instance, once it is in this catalogue. */
+function planAcross(on: DemoInstance, plan: typeof DEMO_LEARNER_PLAN) {
+  const { db } = on.server;
+  const learner = db.select().from(users).where(eq(users.email, plan.email)).get();
+  const badge = searchCatalogue(db, { q: plan.badge }).entries.find((x) => x.name === plan.badge && x.steward.host);
+  if (!learner || !badge) throw new Error(`instance ${on.name} lacks ${plan.email} or a remote "${plan.badge}" to plan`);
+  setLearnerBadge(db, learner.id, badge.uri, "planned");
+}
+
 export interface DemoOptions {
   ports?: [number, number];
   dataDir?: string;
@@ -144,6 +158,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const instances = { A: a, B: b };
     for (const f of DEMO_FOLLOWS) await follow(instances[f.follower.instance], f.follower.handle, instances[f.following.instance], f.following.handle, followTimeoutMs, log);
     for (const e of DEMO_CROSS_ENDORSEMENTS) await endorseAcross(instances[e.instance], e, followTimeoutMs, log);
+    planAcross(a, DEMO_LEARNER_PLAN);
     return { a, b, close };
   } catch (e) {
     await close();
@@ -238,6 +253,9 @@ function describe(demo: Demo): string {
     }),
     `  Open ${b.publicUrl}/badges: "Social Innovation 101" is there, marked "${a.host}".`,
     `  Open ${a.publicUrl}/badges: "Community Archiving" is there, marked "${b.host}".`,
+    "",
+    `${DEMO_LEARNER_PLAN.email} on A holds two badges and plans "Impact Measurement" (A) and "${DEMO_LEARNER_PLAN.badge}" (B):`,
+    `  ${a.publicUrl}/learning lists what they can earn next and where to start; each badge page draws where it fits.`,
     "",
     `Sign in with the password "${DEMO_PASSWORD}" as:`,
     ...a.network.accounts.map((p) => `  on A  ${p.email.padEnd(28)} ${p.about}`),

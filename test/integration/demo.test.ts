@@ -5,7 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { follows, inboxActivities } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { follows, inboxActivities, users } from "../../db/schema";
+import { whatICanEarnNext } from "../../app/services/earn-next.server";
 import { getPublicBadge, searchCatalogue } from "../../app/services/catalogue.server";
 import { startDemo, type Demo } from "../../scripts/demo";
 import { listBadgeEndorsements } from "../../app/services/endorsement-queries.server";
@@ -52,6 +54,18 @@ describe("npm run demo", () => {
     expect(endorsers(a, "Community Archiving")).toContainEqual(["Acme Ventures", null]);
     await waitFor(() => !endorsers(a, "Storytelling for Change").some(([name]) => name === "Riverside Library"), 5000, "the withdrawal on A");
     expect(endorsers(b, "Storytelling for Change").map(([name]) => name)).not.toContain("Riverside Library");
+
+    // Lee, the demo learner on A, holds two of A's badges and plans one of A's and one of B's:
+    // what they can earn next is A's, and the place to start towards B's badge is on B.
+    const lee = a.server.db.select().from(users).where(eq(users.email, "lee@learner.example")).get()!;
+    const next = whatICanEarnNext(a.server.db, lee.id);
+    expect(next.next.map((x) => [x.name, x.steward.host, x.towards.map((t) => t.name)])).toEqual([
+      ["Social Finance", null, ["Impact Measurement"]],
+      ["Theory of Change", null, ["Impact Measurement"]],
+    ]);
+    expect(next.startingPoints.map((x) => [x.name, x.steward.name, x.steward.host, x.towards.map((t) => t.name)])).toEqual([
+      ["Community Archiving", "Riverside Library", b.host, ["Oral History Interviewing"]],
+    ]);
 
     // The catalogue pages say the same as the services.
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
