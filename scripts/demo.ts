@@ -18,6 +18,7 @@ import { endorseBadge, withdrawEndorsement } from "../app/services/endorsements.
 import { noBadgeEvents } from "../app/services/events";
 import { searchCatalogue } from "../app/services/catalogue.server";
 import { pathwayVersionView } from "../app/services/pathway-queries.server";
+import { setLearnerBadge } from "../app/services/learner-badges.server";
 import { startServer, type RunningServer } from "../server";
 
 export interface DemoInstance {
@@ -84,6 +85,19 @@ export const DEMO_CROSS_ENDORSEMENTS: DemoCrossEndorsement[] = [
     then: "withdrawn",
   },
 ];
+
+// Lee, the demo learner on A, also plans a badge of B (held on A through a follow): My
+// learning on A then offers B's "Community Archiving" as the place to start, "on" B's host.
+export const DEMO_LEARNER_PLAN = { email: "lee@learner.example", badge: "Oral History Interviewing" };
+
+/** The learner plans a badge stewarded on the other instance, once it is in this catalogue. */
+function planAcross(on: DemoInstance, plan: typeof DEMO_LEARNER_PLAN) {
+  const { db } = on.server;
+  const learner = db.select().from(users).where(eq(users.email, plan.email)).get();
+  const badge = searchCatalogue(db, { q: plan.badge }).entries.find((x) => x.name === plan.badge && x.steward.host);
+  if (!learner || !badge) throw new Error(`instance ${on.name} lacks ${plan.email} or a remote "${plan.badge}" to plan`);
+  setLearnerBadge(db, learner.id, badge.uri, "planned");
+}
 
 export interface DemoOptions {
   ports?: [number, number];
@@ -155,6 +169,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       await waitForPathwayVersion(b, DEMO_NETWORK.pathways?.[0]?.name ?? "", 2, followTimeoutMs);
     }
     for (const e of DEMO_CROSS_ENDORSEMENTS) await endorseAcross(instances[e.instance], e, followTimeoutMs, log);
+    planAcross(a, DEMO_LEARNER_PLAN);
     return { a, b, close };
   } catch (e) {
     await close();
@@ -268,6 +283,8 @@ function describe(demo: Demo): string {
     `A pathway across both: "Changemaker Foundations", stewarded on A by Changemakers Network with Northside School,`,
     `leads to the badge of that name through Social Innovation 101, Theory of Change and one of three applied badges,`,
     `one of them B's "Community Archiving". Open ${a.publicUrl}/pathways, or ${b.publicUrl}/pathways for B's copy.`,
+    `${DEMO_LEARNER_PLAN.email} on A holds two badges and plans "Impact Measurement" (A) and "${DEMO_LEARNER_PLAN.badge}" (B):`,
+    `  ${a.publicUrl}/learning lists what they can earn next and where to start; each badge page draws where it fits.`,
     "",
     `Sign in with the password "${DEMO_PASSWORD}" as:`,
     ...a.network.accounts.map((p) => `  on A  ${p.email.padEnd(28)} ${p.about}`),

@@ -229,6 +229,8 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
       xmlns="http://www.w3.org/2000/svg"
       fontFamily="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
       className="badge-graph-svg"
+      // On a narrow screen the picture keeps a legible size and scrolls sideways.
+      style={{ minWidth: Math.min(Math.ceil(layout.width), 560) }}
     >
       <title id={`${id}-title`}>{graph.title}</title>
       <desc id={`${id}-desc`}>{`${graph.description} The list beside the picture says the same in words.`}</desc>
@@ -428,7 +430,14 @@ export function BadgeGraphList({ graph, headingLevel = 3 }: { graph: BadgeGraph;
 }
 
 /** The picture and the list side by side, with a caption, a key and what was left out. */
-export function BadgeGraphFigure({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout; id?: string }) {
+export function BadgeGraphFigure({ graph, layout, id = "badge-graph" }: { graph: BadgeGraph; layout: GraphLayout | null; id?: string }) {
+  if (!layout)
+    return (
+      <div className="badge-graph">
+        <p className="small muted">{`${graph.description} The picture could not be drawn this time; the list says the same.`}</p>
+        <BadgeGraphList graph={graph} />
+      </div>
+    );
   return (
     <div className="badge-graph">
       <figure aria-labelledby={`${id}-caption`}>

@@ -68,7 +68,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const { criteria, ...content } = badge.latest.content;
     // Where the badge fits, with the signed-in learner's progress; a badge on its own is not drawn.
     const graph = badgeGraph(db, badge.uri, { learner: user ? learnerBadgeUris(db, user.id) : null });
-    const layout = graph.badges.length > 1 ? await layoutBadgeGraph(graph) : null;
+    // Should ELK fail on some graph, the page still shows it as the list.
+    const layout =
+      graph.badges.length > 1
+        ? await layoutBadgeGraph(graph).catch((error: unknown) => {
+            console.warn(`The graph of ${badge.uri} could not be laid out:`, error);
+            return null;
+          })
+        : null;
     return {
       kind: "public" as const,
       id,
@@ -81,7 +88,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       sharedBy: badgeSharers(db, id),
       endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
       learning: { signedIn: !!user, state: user ? learnerBadgeState(db, user.id, badge.uri) : null },
-      graph: layout ? { graph, layout } : null,
+      graph: graph.badges.length > 1 ? { graph, layout } : null,
     };
   });
 }

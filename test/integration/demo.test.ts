@@ -5,7 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { follows, inboxActivities } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { follows, inboxActivities, users } from "../../db/schema";
+import { whatICanEarnNext } from "../../app/services/earn-next.server";
 import { getPublicBadge, searchCatalogue } from "../../app/services/catalogue.server";
 import { pathwayVersionView, searchPathways } from "../../app/services/pathway-queries.server";
 import { startDemo, type Demo } from "../../scripts/demo";
@@ -71,6 +73,17 @@ describe("npm run demo", () => {
     expect(pathwayOnB.version.number).toBe(2);
     expect(pathwayOnB.steps.find((s) => s.name === "Community Archiving")).toMatchObject({ home: null, status: "published" });
     expect(pathwayOnB.goal).toMatchObject({ name: "Changemaker Foundations", home: a.host });
+    // Lee, the demo learner on A, holds two of A's badges and plans one of A's and one of B's:
+    // what they can earn next is A's, and the place to start towards B's badge is on B.
+    const lee = a.server.db.select().from(users).where(eq(users.email, "lee@learner.example")).get()!;
+    const next = whatICanEarnNext(a.server.db, lee.id);
+    expect(next.next.map((x) => [x.name, x.steward.host, x.towards.map((t) => t.name)])).toEqual([
+      ["Social Finance", null, ["Impact Measurement"]],
+      ["Theory of Change", null, ["Impact Measurement"]],
+    ]);
+    expect(next.startingPoints.map((x) => [x.name, x.steward.name, x.steward.host, x.towards.map((t) => t.name)])).toEqual([
+      ["Community Archiving", "Riverside Library", b.host, ["Oral History Interviewing"]],
+    ]);
 
     // The catalogue pages say the same as the services.
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
