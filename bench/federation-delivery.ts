@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSign } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import { createDeliveryWorker } from "../federation/delivery-worker";
 import { createFetcher, type Resolver } from "../federation/fetcher";
 import { actorKeysFor, rsaPrivateKey } from "../federation/keys";
 import { enqueueActivity } from "../federation/outbox";
+import { summariseProfile } from "./cpu-profile";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const ACTOR = "http://localhost:3000/orgs/bench";
@@ -102,6 +104,31 @@ function badgeActivity() {
   };
 }
 
+/** Profiles this process's main thread while `run` runs, and says where its time went. */
+async function profiled<T extends { deliveries: number }>(label: string, run: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  const result = await run();
+  const { profile } = await session.post("Profiler.stop");
+  session.disconnect();
+  const file = join(mkdtempSync(join(tmpdir(), "bc-bench-delivery-")), "delivery.cpuprofile");
+  writeFileSync(file, JSON.stringify(profile));
+  const summary = summariseProfile(file, { inclusiveOf: ["attempt", "exchangeOnce", "signRequestAsync", "tick", "recordAndClaim", "recordOutcomes"] });
+  const busy = summary.totalMs - summary.idleMs;
+  const per = (ms: number) => `${((ms / result.deliveries) * 1000).toFixed(0)} µs`;
+  console.log(`    profiled (${label}): the main thread was busy ${busy.toFixed(0)} ms of ${summary.totalMs.toFixed(0)} ms (${per(busy)} per delivery; signing runs on the thread pool, not counted here)`);
+  console.log(`    self time by part (per delivery):`);
+  for (const [name, ms] of summary.byCategory.slice(0, 12)) console.log(`      ${per(ms).padStart(7)}  ${((ms / busy) * 100).toFixed(0).padStart(3)}%  ${name}`);
+  console.log(`    inclusive time of (per delivery):`);
+  for (const [name, ms] of Object.entries(summary.inclusive).filter(([, ms]) => ms > 0)) console.log(`      ${per(ms).padStart(7)}  ${name}`);
+  console.log(`    busiest functions (self):`);
+  for (const [name, ms] of summary.topSelf.slice(0, 10)) console.log(`      ${per(ms).padStart(7)}  ${name}`);
+  console.log(`    profile: ${file}`);
+  return result;
+}
+
 /** Publishes once to the current followers and waits until every delivery is done. */
 async function publishAndDeliver(db: Db, worker: ReturnType<typeof createDeliveryWorker>) {
   const cpu = process.cpuUsage();
@@ -117,7 +144,8 @@ async function publishAndDeliver(db: Db, worker: ReturnType<typeof createDeliver
   return { deliveries: inboxes.length, queuedMs, totalMs, cpuMs, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
 }
 
-export async function benchFederationDelivery(followers = 1_000, sharedHosts = 100) {
+export async function benchFederationDelivery(options: { followers?: number; sharedHosts?: number; profile?: boolean } = {}) {
+  const { followers = 1_000, sharedHosts = 100, profile = false } = options;
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), "bc-bench-")), "delivery.sqlite"));
   const keys = actorKeysFor(db, ACTOR);
   const sink = await startSink(keys.rsaPublicKeyPem);
@@ -165,6 +193,18 @@ export async function benchFederationDelivery(followers = 1_000, sharedHosts = 1
     );
     clearFollowers(db);
     await sink.reset();
+
+    if (profile) {
+      // The same two fan-outs again under the profiler (which slows them): where the
+      // deliverer's main thread spends its time.
+      addFollowers(db, "pf", followers, (i) => host(`pf${i}`), false);
+      await profiled(`${followers} hosts`, () => publishAndDeliver(db, worker));
+      clearFollowers(db);
+      addFollowers(db, "po", followers, (i) => host(`po${i % 10}`), false);
+      await profiled("10 hosts", () => publishAndDeliver(db, worker));
+      clearFollowers(db);
+      await sink.reset();
+    }
 
     addFollowers(db, "s", followers, (i) => host(`h${(i % sharedHosts) + 1}`), true);
     const shared = await publishAndDeliver(db, worker);

@@ -2,6 +2,7 @@
 //   npm run bench:federation                      all of them
 //   npm run bench:federation -- inbox             one of them (inbox | delivery | latency)
 //   npm run bench:federation -- inbox --profile   also profile the server and say where its time went
+//   npm run bench:federation -- delivery --profile  also profile the deliverer's main thread
 //   npm run bench:federation -- inbox --follows=0 the inbox with Creates only (default: 10% Follows)
 import { benchFederationDelivery } from "./federation-delivery";
 import { benchFederationInbox } from "./federation-inbox";
@@ -16,5 +17,5 @@ if (followShare !== undefined && !(followShare >= 0 && followShare <= 1)) throw 
 console.log(`Badge Commons federation benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
 console.log(`Machine: ${(await import("node:os")).cpus().length} cores, load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(", ")}`);
 if (!only || only === "inbox") await benchFederationInbox({ profile, ...(followShare === undefined ? {} : { followShare }) });
-if (!only || only === "delivery") await benchFederationDelivery();
+if (!only || only === "delivery") await benchFederationDelivery({ profile });
 if (!only || only === "latency") await benchFederationLatency();
