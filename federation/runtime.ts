@@ -14,7 +14,7 @@ import type { Fetcher } from "./fetcher";
 import { followsAwaitingBackfill } from "../app/services/follows.server";
 import { backfillOutbox, followOrganisation, unfollowOrganisation, type FollowingDeps } from "./following";
 import { acceptActivity } from "./activities";
-import { receiveActivity, INBOX_BODY_LIMIT, type InboxDeps } from "./inbox";
+import { receiveActivity, INBOX_BODY_LIMIT, type InboxAnswer, type InboxDeps } from "./inbox";
 import { createKeyResolver, multikeyResolver } from "./key-resolver";
 import type { SigningKey } from "./http-signatures";
 import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
@@ -22,6 +22,7 @@ import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox } from "./publisher";
 import { actorDirectory } from "./remote-actors";
+import type { IncomingRequest } from "./signature-verify";
 import { instanceActorUri } from "./uris";
 
 /** Our domain's reading of a badge object; null when the object is not a badge at all. */
@@ -60,7 +61,10 @@ export interface FederationRuntimeOptions {
 }
 
 export interface FederationRuntime {
+  /** Express routes for the inboxes; server.ts answers most inbox POSTs before Express (inbox-http.ts). */
   router: Router;
+  /** Verifies, records and applies one activity POSTed to an inbox. */
+  receive(request: IncomingRequest & { body: Uint8Array }): Promise<InboxAnswer>;
   outbox: FederationOutbox;
   following: FollowingDeps;
   follow(userId: string, organisationId: string, input: string): Promise<Follow>;
@@ -136,12 +140,15 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
   };
 
+  const receive = (request: IncomingRequest & { body: Uint8Array }) => receiveActivity(inboxDeps, request);
+  // What server.ts's lean inbox path hands on: bodies with a Content-Encoding, which this
+  // body parser inflates under the same cap.
   const router = express.Router();
   const inbox = express.raw({ type: () => true, limit: INBOX_BODY_LIMIT });
-  const receive: express.RequestHandler = async (req, res, next) => {
+  const receiveRoute: express.RequestHandler = async (req, res, next) => {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer = await receiveActivity(inboxDeps, {
+      const answer = await receive({
         method: req.method,
         url: new URL(req.originalUrl, publicUrl).href,
         headers: req.headers,
@@ -152,8 +159,8 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       next(e);
     }
   };
-  router.post("/inbox", inbox, receive);
-  router.post("/orgs/:handle/inbox", inbox, receive);
+  router.post("/inbox", inbox, receiveRoute);
+  router.post("/orgs/:handle/inbox", inbox, receiveRoute);
   // An oversized body: express.raw answers 413 by itself; say why in plain words.
   router.use(((err, _req, res, next) => {
     if (err && typeof err === "object" && (err as { type?: string }).type === "entity.too.large") {
@@ -168,6 +175,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
 
   return {
     router,
+    receive,
     outbox: federationOutbox(publicUrl),
     following,
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),
