@@ -196,6 +196,12 @@ async function pass(options: PassOptions) {
     nodeArgs: options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
   try {
+    // A follower looks an organisation up before following it (Mastodon resolves it by
+    // WebFinger, then reads its actor document), which makes the organisation's keys here;
+    // without this the first Follow's Accept would generate them inside the timed run.
+    const lookedUp = await fetch(`${server.url}/orgs/bench`, { headers: { accept: "application/activity+json" } });
+    if (!lookedUp.ok) throw new Error(`the organisation's actor document: ${lookedUp.status}`);
+    await lookedUp.arrayBuffer();
     // First contact: one Create per actor; the server fetches each actor's key and document.
     const first = await signActivities(publicUrl, actorServer.actors, options.actors, "first", 0, 0);
     const firstContact = await runClient(first.requests, port, options.concurrency);
