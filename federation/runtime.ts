@@ -21,7 +21,7 @@ import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
 import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox } from "./publisher";
-import { actorDirectory } from "./remote-actors";
+import { actorDirectory, storedActor } from "./remote-actors";
 import type { IncomingRequest } from "./signature-verify";
 import { instanceActorUri } from "./uris";
 
@@ -130,7 +130,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     replies: {
       acceptFollow(tx, follow, followActivity) {
         // The follower's actor was fetched before this transaction began.
-        const inbox = tx.query.remoteActors.findFirst({ where: (a, { eq }) => eq(a.uri, follow.followerUri) }).sync()?.inboxUrl;
+        const inbox = storedActor(tx, follow.followerUri)?.inboxUrl;
         if (!inbox) throw new Error(`no inbox known for ${follow.followerUri}`);
         const accept = acceptActivity({ id: String(followActivity.id), actor: follow.followerUri, object: follow.followingUri });
         enqueueActivity(tx, { actorUri: follow.followingUri, document: accept as never, public: false, inboxes: [inbox] });
