@@ -13,6 +13,7 @@ import { findLocalOrganisationByUri } from "../app/services/organisations.server
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
+import { groupCommit } from "./group-commit";
 import type { ActorDirectory } from "./remote-actors";
 import type { ProofResult } from "./proof";
 import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
@@ -122,10 +123,16 @@ function prepareStatements(db: Db) {
       .prepare(),
   };
 }
-const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+const prepared = new WeakMap<Db, ReturnType<typeof withGroupCommit>>();
+// The record of an activity with nothing to apply is committed with the others of the same
+// turn of the event loop (group-commit.ts), before its sender is answered.
+const withGroupCommit = (db: Db) => {
+  const s = prepareStatements(db);
+  return { ...s, recordInGroup: groupCommit(db.$client, (row: Parameters<typeof s.record.run>[0]) => s.record.run(row).changes > 0) };
+};
 function statements(db: Db) {
   let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepareStatements(db)));
+  if (!s) prepared.set(db, (s = withGroupCommit(db)));
   return s;
 }
 
@@ -163,7 +170,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  const { seen, record: recordReceived } = statements(deps.db);
+  const { seen, record: recordReceived, recordInGroup } = statements(deps.db);
   if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
@@ -177,8 +184,8 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
 
   const received = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() };
   try {
-    // Nothing to apply (most of what a busy inbox gets): the record alone, one statement.
-    // Otherwise the record and the change commit together.
+    // Nothing to apply (most of what a busy inbox gets): the record alone, committed with
+    // the others of this moment. Otherwise the record and the change commit together.
     const { apply } = plan;
     const applied = apply
       ? deps.db.transaction((tx) => {
@@ -186,7 +193,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
           apply(tx);
           return true;
         })
-      : recordReceived.run(received).changes > 0;
+      : await recordInGroup(received);
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);
