@@ -1,7 +1,8 @@
 // A loopback inbox sink for the delivery benchmark, in a process of its own so that it
 // does not share the deliverer's core. It verifies every request's signature and digest
 // like a receiver would, answers 202, and counts requests per Host header (the benchmark
-// gives each simulated instance its own name). GET /__stats reports, POST /__reset clears.
+// gives each simulated instance its own name). GET /__stats reports (with the CPU the sink
+// used since the last reset), POST /__reset clears.
 // Usage: node --import tsx bench/federation-sink.ts <public key PEM file>
 import { createHash, createPublicKey, createVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -12,15 +13,20 @@ const publicKey = createPublicKey(readFileSync(process.argv[2], "utf8"));
 let perHost = new Map<string, number>();
 let verified = 0;
 let refused = 0;
+let cpuAtReset = process.cpuUsage();
 
 const server = createServer((req, res) => {
   if (req.method === "GET" && req.url === "/__stats") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ verified, refused, perHost: Object.fromEntries(perHost) }));
+    const cpu = process.cpuUsage(cpuAtReset);
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ verified, refused, perHost: Object.fromEntries(perHost), cpuMs: (cpu.user + cpu.system) / 1000 }));
     return;
   }
   if (req.method === "POST" && req.url === "/__reset") {
     perHost = new Map();
     verified = refused = 0;
+    cpuAtReset = process.cpuUsage();
     res.writeHead(204).end();
     return;
   }
