@@ -29,10 +29,12 @@ interface Sink {
   stop(): Promise<void>;
 }
 
-async function startSink(publicKeyPem: string): Promise<Sink> {
+export type SinkKind = "raw" | "node-http";
+
+async function startSink(publicKeyPem: string, kind: SinkKind): Promise<Sink> {
   const keyFile = join(mkdtempSync(join(tmpdir(), "bc-bench-key-")), "key.pem");
   writeFileSync(keyFile, publicKeyPem);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/federation-sink.ts", keyFile], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/federation-sink.ts", keyFile, kind], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -144,11 +146,11 @@ async function publishAndDeliver(db: Db, worker: ReturnType<typeof createDeliver
   return { deliveries: inboxes.length, queuedMs, totalMs, cpuMs, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
 }
 
-export async function benchFederationDelivery(options: { followers?: number; sharedHosts?: number; profile?: boolean } = {}) {
-  const { followers = 1_000, sharedHosts = 100, profile = false } = options;
+export async function benchFederationDelivery(options: { followers?: number; sharedHosts?: number; profile?: boolean; sink?: SinkKind } = {}) {
+  const { followers = 1_000, sharedHosts = 100, profile = false, sink: sinkKind = "raw" } = options;
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), "bc-bench-")), "delivery.sqlite"));
   const keys = actorKeysFor(db, ACTOR);
-  const sink = await startSink(keys.rsaPublicKeyPem);
+  const sink = await startSink(keys.rsaPublicKeyPem, sinkKind);
   const resolve: Resolver = async (hostname) => {
     if (!hostname.endsWith(".bench.test")) throw Object.assign(new Error(`unknown host ${hostname}`), { code: "ENOTFOUND" });
     return [{ address: "127.0.0.1", family: 4 }];
@@ -162,7 +164,7 @@ export async function benchFederationDelivery(options: { followers?: number; sha
   // The sink shares the machine's two cores with the deliverer: what it used is said too.
   const sinkEach = (s: { verified: number; refused: number; cpuMs: number }) => `${((s.cpuMs / Math.max(1, s.verified + s.refused)) * 1000).toFixed(0)} µs per request`;
   try {
-    console.log(`\nFederation delivery: one badge activity (${JSON.stringify(badgeActivity()).length} bytes), RSA-2048 signed, to a loopback sink that verifies each request (target: >= 1,500 deliveries/s)`);
+    console.log(`\nFederation delivery: one badge activity (${JSON.stringify(badgeActivity()).length} bytes), RSA-2048 signed, to a loopback sink that verifies each request (sink: ${sinkKind}; target: >= 1,500 deliveries/s)`);
     published = 0;
 
     // Warm-up: JIT, connection set-up code paths, prepared statements.
