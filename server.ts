@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { readFileSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Server as SocketServer } from "socket.io";
@@ -22,6 +22,8 @@ import { createDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from "
 import type { RetryPolicy } from "./federation/delivery-policy";
 import { createFetcher, type Fetcher, type Resolver } from "./federation/fetcher";
 import { warmUpGraphLayout } from "./app/services/badge-graph-layout.server";
+import { INBOX_BODY_LIMIT } from "./federation/inbox";
+import { inboxHttpHandler } from "./federation/inbox-http";
 
 export interface StartOptions {
   env?: Partial<Record<keyof Env, string>>;
@@ -47,6 +49,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+// On every response, the inboxes' included.
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "X-Frame-Options": "DENY",
+} as const;
+
 const version = (JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const buildPath = fileURLToPath(new URL("./build/index.js", import.meta.url));
@@ -55,7 +64,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const source = { ...process.env, ...options.env } as NodeJS.ProcessEnv;
   const env = parseEnv(source);
   const app = express();
-  const http = createServer(app);
+  // Inbox POSTs are answered before Express (federation/inbox-http.ts); everything else,
+  // socket.io aside, goes to the Express app. Bound once the federation runtime exists.
+  let inboxHttp: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const http = createServer((req, res) => {
+    if (!inboxHttp?.(req, res)) app(req, res);
+  });
   // Bind first: with PORT=0 (tests) the real port is known only now, and ids of local
   // things are made from PUBLIC_URL. Nothing can reach the port before routes are mounted.
   await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
@@ -92,18 +106,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const deliveryTuning = options.federation?.delivery;
   const delivery = deliveryTuning === false ? null : createDeliveryWorker({ db, fetcher, ...deliveryTuning });
 
+  inboxHttp = inboxHttpHandler({ receive: federation.receive, publicUrl: env.PUBLIC_URL, limit: INBOX_BODY_LIMIT, headers: SECURITY_HEADERS });
+
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("X-Frame-Options", "DENY");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     next();
   });
-  // The inboxes first: the busiest endpoints of a federated server answer a line of text,
-  // so they skip compression, static files and the document routes (about a tenth of an
-  // inbox request's CPU, measured by bench/federation-inbox.ts). Servers are not browsers:
-  // what they POST is signed, not same-origin, so this is before the CSRF guard too.
+  // The inboxes' Express routes first (what the lean path above hands on: compressed
+  // bodies): they skip compression, static files and the document routes. Servers are not
+  // browsers: what they POST is signed, not same-origin, so this is before the CSRF guard too.
   app.use(federation.router);
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

@@ -12,6 +12,25 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Transaction = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DatabaseLike = Db | Transaction;
 
+/**
+ * A statement built and prepared once per database connection, then run with placeholders.
+ * Building and preparing a query through drizzle costs several times what running a
+ * prepared one does (60-100 µs against 5-7 µs on the project's VM), which matters on paths
+ * that run thousands of times a second (the inbox, the delivery worker). A transaction
+ * shares its database's session, so the same statement serves both.
+ */
+export function prepared<T>(db: DatabaseLike, name: string, build: (db: DatabaseLike) => T): T {
+  // drizzle keeps the connection's session on the database and on each of its transactions.
+  const session = (db as unknown as { session?: object }).session;
+  if (!session) throw new Error("prepared() needs a drizzle database or transaction");
+  let statements = preparedBySession.get(session);
+  if (!statements) preparedBySession.set(session, (statements = new Map()));
+  let statement = statements.get(name) as T | undefined;
+  if (statement === undefined) statements.set(name, (statement = build(db)));
+  return statement;
+}
+const preparedBySession = new WeakMap<object, Map<string, unknown>>();
+
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 /** Opens (creating if needed) and migrates the SQLite database at `path`. */

@@ -39,29 +39,32 @@ export type Outcome =
 // Candidates are read in the due index's order and bounded, so a claim costs the same
 // with ten or a hundred thousand rows waiting; hosts already at their cap are skipped
 // while reading, so one host's backlog at the head of the queue never hides the others.
-const CLAIM = `
-WITH busy(host, n) AS (SELECT key, value FROM json_each(@busy)),
-candidates AS (
-  SELECT d.id AS id, d.host AS host, d.next_attempt_at AS due
-  FROM deliveries d
-  WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
-    AND d.host NOT IN (SELECT host FROM busy WHERE n >= @perHost)
-  ORDER BY d.next_attempt_at
-  LIMIT @window
-),
-ranked AS (
-  SELECT c.id AS id, c.due AS due,
-         row_number() OVER (PARTITION BY c.host ORDER BY c.due, c.id) + coalesce(b.n, 0) AS slot
-  FROM candidates c LEFT JOIN busy b ON b.host = c.host
-)
+// Which candidates to take (a few per host, spread across hosts) is decided in
+// claimIn, then leased by id, all in one IMMEDIATE transaction: done in SQL with a window
+// function, the same choice cost 300-400 µs per claim on the project's VM, even with
+// nothing due, against tens of µs this way.
+const CANDIDATES = `
+SELECT id, host, next_attempt_at AS due FROM deliveries
+WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+ORDER BY next_attempt_at, id
+LIMIT @window`;
+const CANDIDATES_SKIPPING_HOSTS = `
+SELECT id, host, next_attempt_at AS due FROM deliveries
+WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+  AND host NOT IN (SELECT value FROM json_each(@full))
+ORDER BY next_attempt_at, id
+LIMIT @window`;
+const LEASE = `
 UPDATE deliveries
 SET lease_until = @leaseUntil, lease_owner = @owner, attempts = attempts + 1, last_attempt_at = @now
-WHERE id IN (SELECT id FROM ranked WHERE slot <= @perHost ORDER BY slot, due, id LIMIT @limit)
+WHERE id IN (SELECT value FROM json_each(@ids))
 RETURNING id, activity_id AS activityId, inbox_url AS inboxUrl, host, attempts`;
 
 function statements(client: Database.Database) {
   return {
-    claim: client.prepare(CLAIM),
+    candidates: client.prepare(CANDIDATES),
+    candidatesSkippingHosts: client.prepare(CANDIDATES_SKIPPING_HOSTS),
+    lease: client.prepare(LEASE),
     delivered: client.prepare(
       `UPDATE deliveries SET status = 'delivered', delivered_at = @now, lease_until = NULL, lease_owner = NULL,
          last_status_code = @status, last_error = NULL
@@ -123,15 +126,26 @@ export function recordAndClaim(db: Db, outcomes: readonly Outcome[], o: ClaimOpt
 }
 
 function claimIn(s: Statements, o: ClaimOptions): ClaimedDelivery[] {
-  return s.claim.all({
-    busy: JSON.stringify(Object.fromEntries(o.busyHosts ?? [])),
-    now: o.now,
-    leaseUntil: o.now + o.leaseMs,
-    owner: o.owner,
-    perHost: o.perHostLimit,
-    limit: o.limit,
-    window: Math.max(CANDIDATE_WINDOW, o.limit * 4),
-  }) as ClaimedDelivery[];
+  const busy = o.busyHosts ?? new Map<string, number>();
+  const full = [...busy].filter(([, n]) => n >= o.perHostLimit).map(([host]) => host);
+  const window = Math.max(CANDIDATE_WINDOW, o.limit * 4);
+  const candidates = (
+    full.length ? s.candidatesSkippingHosts.all({ now: o.now, window, full: JSON.stringify(full) }) : s.candidates.all({ now: o.now, window })
+  ) as Array<{ id: number; host: string; due: number }>;
+  if (candidates.length === 0 || o.limit <= 0) return [];
+  // Each candidate's slot is its rank among its host's (in due order) after what that host
+  // already has in flight; the lowest slots go first, so a batch spreads across hosts.
+  const taken = new Map<string, number>();
+  const ranked: Array<{ id: number; due: number; slot: number }> = [];
+  for (const c of candidates) {
+    const slot = (taken.get(c.host) ?? busy.get(c.host) ?? 0) + 1;
+    taken.set(c.host, slot);
+    if (slot <= o.perHostLimit) ranked.push({ id: c.id, due: c.due, slot });
+  }
+  ranked.sort((a, b) => a.slot - b.slot || a.due - b.due || a.id - b.id);
+  const ids = ranked.slice(0, o.limit).map((r) => r.id);
+  if (ids.length === 0) return [];
+  return s.lease.all({ ids: JSON.stringify(ids), now: o.now, leaseUntil: o.now + o.leaseMs, owner: o.owner }) as ClaimedDelivery[];
 }
 
 function recordIn(s: Statements, owner: string, outcomes: readonly Outcome[], now: number) {

@@ -4,6 +4,7 @@
 // finishes, when the next retry or lease comes due, and at least every poll interval
 // (activities queued by another process).
 import type { KeyObject } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Db } from "../db/client";
 import { onDeliveriesQueued } from "./delivery-signal";
 import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from "./delivery-policy";
@@ -57,7 +58,6 @@ export interface DeliveryWorker {
 
 interface InFlight {
   host: string;
-  controller: AbortController;
   done: Promise<void>;
 }
 
@@ -85,6 +85,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const perHost = new Map<string, number>();
   const finished: Outcome[] = [];
   const idleWaiters: Array<() => void> = [];
+  // One signal for every delivery of a run: stopping cuts off all that are still in flight
+  // once the grace period is over (one controller per delivery cost more than its bookkeeping).
+  let stopSignal = new AbortController();
   const keys = new Map<string, { keyId: string; privateKey: KeyObject }>();
   const bodies = new Map<number, { actorUri: string; body: string } | null>();
 
@@ -118,9 +121,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   function launch(row: ClaimedDelivery) {
-    const controller = new AbortController();
     perHost.set(row.host, (perHost.get(row.host) ?? 0) + 1);
-    const done = attempt(row, controller.signal)
+    const done = attempt(row, stopSignal.signal)
       .catch((error: unknown): Outcome => {
         // A bug, not a peer's failure: keep the row and try again later.
         console.error("delivery attempt failed unexpectedly", error);
@@ -134,7 +136,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         else perHost.delete(row.host);
         queueTick();
       });
-    inFlight.set(row.id, { host: row.host, controller, done });
+    inFlight.set(row.id, { host: row.host, done });
   }
 
   function flush() {
@@ -202,6 +204,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     start() {
       if (running) return;
       run = beginRun();
+      stopSignal = new AbortController();
+      // Each delivery in flight listens for it.
+      setMaxListeners(Infinity, stopSignal.signal);
       running = true;
       stopping = false;
       releaseLeasesOfGoneRuns(db);
@@ -220,7 +225,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, tuning.shutdownGraceMs)));
       await Promise.race([all(), grace]);
       clearTimeout(graceTimer);
-      for (const f of inFlight.values()) f.controller.abort(new Error("the delivery worker is stopping"));
+      stopSignal.abort(new Error("the delivery worker is stopping"));
       await all();
       flush();
       run.end();

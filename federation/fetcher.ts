@@ -108,11 +108,17 @@ export function guardedLookup(resolve: Resolver, allowPrivate: boolean): LookupF
 }
 
 /** Destroys `socket` (before anything is written) unless its peer address is allowed. */
-export function guardConnectedSocket(socket: Socket, allowPrivate: boolean, url: string, onRefused: (e: FetchRefused) => void): void {
+export function guardConnectedSocket(
+  socket: Socket,
+  allowPrivate: boolean,
+  url: string,
+  onRefused: (e: FetchRefused) => void,
+  onAllowed?: () => void,
+): void {
   const check = () => {
     const address = socket.remoteAddress;
     const verdict = address ? judgeAddress(address, allowPrivate) : null;
-    if (verdict?.allowed) return;
+    if (verdict?.allowed) return void onAllowed?.();
     const reason = verdict && !verdict.allowed ? `connected to ${verdict.category} address ${verdict.address}` : "no peer address";
     const error = new FetchRefused(url, reason);
     socket.destroy(error);
@@ -149,6 +155,10 @@ export function createFetcher(config: FetcherConfig): Fetcher {
     "http:": new http.Agent({ keepAlive: true, scheduling: "lifo", maxFreeSockets: 64 }),
     "https:": new https.Agent({ keepAlive: true, scheduling: "lifo", maxFreeSockets: 64 }),
   };
+  // Sockets whose peer address was judged allowed when they connected; a kept-alive socket
+  // stays connected to that peer, so its next requests need no second look.
+  const judged = new WeakSet<Socket>();
+  const markJudged = (socket: Socket) => () => judged.add(socket);
 
   function checkTarget(raw: string | URL): URL {
     let url: URL;
@@ -198,17 +208,21 @@ export function createFetcher(config: FetcherConfig): Fetcher {
         } else resolvePromise({ ...value!, reused });
       };
       const totalTimer = setTimeout(() => finish(new FetchTimeout(url.href, "total", settings.timeoutMs)), remaining);
-      const connectMs = Math.min(settings.connectTimeoutMs, remaining);
-      const connectTimer = setTimeout(() => finish(new FetchTimeout(url.href, "connect", settings.connectTimeoutMs)), connectMs);
+      // Only a new connection has a connect phase (name lookup included) to time.
+      let connectTimer: NodeJS.Timeout | undefined;
       const onAbort = () => finish(new FetchFailed(url.href, request.signal?.reason ?? new Error("aborted")));
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener("abort", onAbort, { once: true });
 
       req.on("socket", (socket: Socket) => {
         reused = req.reusedSocket;
-        if (reused) clearTimeout(connectTimer);
-        else socket.once("connect", () => clearTimeout(connectTimer));
-        guardConnectedSocket(socket, config.allowPrivateAddresses, url.href, (e) => finish(e));
+        if (reused && judged.has(socket)) return;
+        if (!reused) {
+          const connectMs = Math.min(settings.connectTimeoutMs, deadline - Date.now());
+          connectTimer = setTimeout(() => finish(new FetchTimeout(url.href, "connect", settings.connectTimeoutMs)), connectMs);
+          socket.once("connect", () => clearTimeout(connectTimer));
+        }
+        guardConnectedSocket(socket, config.allowPrivateAddresses, url.href, (e) => finish(e), markJudged(socket));
       });
       req.on("error", (error) => finish(error));
       req.on("response", (res: IncomingMessage) => {

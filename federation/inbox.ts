@@ -25,6 +25,7 @@ import { applyRemotePathwayVersion, withdrawRemotePathway, type RemotePathwayVer
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
 import { isEndorsementObject, readEndorsementObject } from "./endorsement-object";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
+import { groupCommit } from "./group-commit";
 import type { ActorDirectory } from "./remote-actors";
 import type { ProofResult } from "./proof";
 import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
@@ -142,10 +143,16 @@ function prepareStatements(db: Db) {
       .prepare(),
   };
 }
-const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+const prepared = new WeakMap<Db, ReturnType<typeof withGroupCommit>>();
+// The record of an activity with nothing to apply is committed with the others of the same
+// turn of the event loop (group-commit.ts), before its sender is answered.
+const withGroupCommit = (db: Db) => {
+  const s = prepareStatements(db);
+  return { ...s, recordInGroup: groupCommit(db.$client, (row: Parameters<typeof s.record.run>[0]) => s.record.run(row).changes > 0) };
+};
 function statements(db: Db) {
   let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepareStatements(db)));
+  if (!s) prepared.set(db, (s = withGroupCommit(db)));
   return s;
 }
 
@@ -183,7 +190,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  const { seen, record: recordReceived } = statements(deps.db);
+  const { seen, record: recordReceived, recordInGroup } = statements(deps.db);
   if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
@@ -197,8 +204,8 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
 
   const received = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() };
   try {
-    // Nothing to apply (most of what a busy inbox gets): the record alone, one statement.
-    // Otherwise the record and the change commit together.
+    // Nothing to apply (most of what a busy inbox gets): the record alone, committed with
+    // the others of this moment. Otherwise the record and the change commit together.
     const { apply } = plan;
     const applied = apply
       ? deps.db.transaction((tx) => {
@@ -206,7 +213,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
           apply(tx);
           return true;
         })
-      : recordReceived.run(received).changes > 0;
+      : await recordInGroup(received);
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);

@@ -1,7 +1,7 @@
 // Key pairs of local actors, made on first use and kept in `actor_keys`.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { eq } from "drizzle-orm";
-import type { DatabaseLike } from "../db/client";
+import { eq, sql } from "drizzle-orm";
+import { prepared, type DatabaseLike } from "../db/client";
 import { actorKeys, type ActorKeys } from "../db/schema";
 import { ed25519MultikeyFromRaw, ed25519RawFromMultikey } from "./multibase";
 
@@ -30,19 +30,34 @@ export function generateActorKeys(actorUri: string): ActorKeys {
  * it is pure CPU; the insert is idempotent (a concurrent first use keeps the first pair).
  */
 export function actorKeysFor(db: DatabaseLike, actorUri: string): ActorKeys {
-  const existing = db.select().from(actorKeys).where(eq(actorKeys.actorUri, actorUri)).get();
+  const stored = prepared(db, "actorKeysFor", (d) => d.select().from(actorKeys).where(eq(actorKeys.actorUri, sql.placeholder("actorUri"))).prepare());
+  const existing = stored.get({ actorUri });
   if (existing) return existing;
   const fresh = generateActorKeys(actorUri);
   db.insert(actorKeys).values(fresh).onConflictDoNothing().run();
-  return db.select().from(actorKeys).where(eq(actorKeys.actorUri, actorUri)).get()!;
+  return stored.get({ actorUri })!;
+}
+
+// Parsing a PEM costs about as much as an RSA signature here (0.7 ms on the project's VM),
+// so parsed keys are kept by their text: a key read again from `actor_keys` is parsed again
+// only when it changed.
+const PARSED_KEYS_KEPT = 256;
+const parsedKeys = new Map<string, KeyObject>();
+function parsedPrivateKey(pem: string): KeyObject {
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    if (parsedKeys.size >= PARSED_KEYS_KEPT) parsedKeys.delete(parsedKeys.keys().next().value!);
+    parsedKeys.set(pem, (key = createPrivateKey(pem)));
+  }
+  return key;
 }
 
 export function rsaPrivateKey(keys: ActorKeys): KeyObject {
-  return createPrivateKey(keys.rsaPrivateKeyPem);
+  return parsedPrivateKey(keys.rsaPrivateKeyPem);
 }
 
 export function ed25519PrivateKey(keys: ActorKeys): KeyObject {
-  return createPrivateKey(keys.ed25519PrivateKeyPem);
+  return parsedPrivateKey(keys.ed25519PrivateKeyPem);
 }
 
 /** A KeyObject for a published Ed25519 Multikey. */

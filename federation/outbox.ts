@@ -2,9 +2,9 @@
 // in the caller's transaction, beside the change they announce. If the transaction rolls
 // back nothing is sent; once it commits, the delivery worker sends it however long that
 // takes. Nothing here talks to the network.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { DatabaseLike } from "../db/client";
+import { prepared, type DatabaseLike } from "../db/client";
 import { deliveries, follows, outboxActivities, remoteActors } from "../db/schema";
 import { deliveriesQueued } from "./delivery-signal";
 
@@ -66,39 +66,57 @@ export function followerInboxes(db: DatabaseLike, actorUri: string): string[] {
   return [...inboxes];
 }
 
-// Rows per INSERT, well under SQLite's limit on bound parameters.
-const CHUNK = 200;
+// Prepared once per database: every Accept an inbox sends back goes through here, and
+// a publish writes one delivery per follower inbox.
+const statements = (db: DatabaseLike) =>
+  prepared(db, "enqueueActivity", (d) => ({
+    activity: d
+      .insert(outboxActivities)
+      .values({
+        uri: sql.placeholder("uri"),
+        actorUri: sql.placeholder("actorUri"),
+        type: sql.placeholder("type"),
+        objectUri: sql.placeholder("objectUri"),
+        document: sql.placeholder("document"),
+        public: sql.placeholder("public"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing()
+      .returning({ id: outboxActivities.id })
+      .prepare(),
+    delivery: d
+      .insert(deliveries)
+      .values({
+        activityId: sql.placeholder("activityId"),
+        inboxUrl: sql.placeholder("inboxUrl"),
+        host: sql.placeholder("host"),
+        nextAttemptAt: sql.placeholder("nextAttemptAt"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .prepare(),
+  }));
 
 /** Writes `activity` to the outbox and queues its deliveries, inside `tx`. */
 export function enqueueActivity(tx: DatabaseLike, activity: OutgoingActivity, now = new Date()): QueuedActivity {
   const input = OutgoingSchema.parse(activity);
   const object = input.document.object;
   const objectUri = typeof object === "string" ? object : typeof object?.id === "string" ? object.id : null;
-  const inserted = tx
-    .insert(outboxActivities)
-    .values({
-      uri: input.document.id,
-      actorUri: input.actorUri,
-      type: input.document.type,
-      objectUri,
-      document: activity.document,
-      public: input.public,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: outboxActivities.id })
-    .get();
+  const s = statements(tx);
+  const inserted = s.activity.get({
+    uri: input.document.id,
+    actorUri: input.actorUri,
+    type: input.document.type,
+    objectUri,
+    document: activity.document,
+    public: input.public,
+    createdAt: now,
+  });
   if (!inserted) throw new Error(`The activity ${input.document.id} is already in the outbox`);
 
   const inboxes = [...new Set(input.inboxes ?? followerInboxes(tx, input.actorUri))];
-  const rows = inboxes.map((inboxUrl) => ({
-    activityId: inserted.id,
-    inboxUrl,
-    host: new URL(inboxUrl).host,
-    nextAttemptAt: now,
-    createdAt: now,
-  }));
-  for (let i = 0; i < rows.length; i += CHUNK) tx.insert(deliveries).values(rows.slice(i, i + CHUNK)).run();
-  if (rows.length) deliveriesQueued();
+  for (const inboxUrl of inboxes) {
+    s.delivery.run({ activityId: inserted.id, inboxUrl, host: new URL(inboxUrl).host, nextAttemptAt: now, createdAt: now });
+  }
+  if (inboxes.length) deliveriesQueued();
   return { activityId: inserted.id, inboxes };
 }

@@ -1,9 +1,9 @@
 // Remote actors: fetched from their own origin, checked, and kept in `remote_actors` with
 // the addresses we deliver to. Organisations among them also get an `organisations` row so
 // their badges fit the same tables as ours.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { DatabaseLike } from "../db/client";
+import { prepared, type DatabaseLike } from "../db/client";
 import { ORGANISATION_KINDS, remoteActors, type RemoteActor } from "../db/schema";
 import { recordRemoteOrganisation } from "../app/services/remote-badges.server";
 import { BC_NS } from "./namespace";
@@ -116,11 +116,16 @@ export interface ActorDirectory {
 
 const FRESH_FOR_MS = 24 * 60 * 60 * 1000;
 
+/** The stored actor, if any (prepared: the inbox reads one for every Follow). */
+export function storedActor(db: DatabaseLike, uri: string): RemoteActor | undefined {
+  return prepared(db, "storedActor", (d) => d.select().from(remoteActors).where(eq(remoteActors.uri, sql.placeholder("uri"))).prepare()).get({ uri });
+}
+
 export function actorDirectory(db: DatabaseLike, fetchDocument: (url: string) => Promise<unknown>): ActorDirectory {
   const inFlight = new Map<string, Promise<RemoteActor>>();
   return {
     async get(uri, options = {}) {
-      const cached = db.select().from(remoteActors).where(eq(remoteActors.uri, uri)).get();
+      const cached = storedActor(db, uri);
       if (cached && !options.refresh && Date.now() - cached.fetchedAt.getTime() < FRESH_FOR_MS) return cached;
       const pending = inFlight.get(uri);
       if (pending) return pending;

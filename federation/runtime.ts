@@ -18,7 +18,7 @@ import type { Discovery } from "../app/services/discovery";
 import { lookUp } from "./discovery";
 import { backfillOutbox, followOrganisation, unfollowOrganisation, type FollowingDeps } from "./following";
 import { acceptActivity } from "./activities";
-import { receiveActivity, INBOX_BODY_LIMIT, type InboxDeps } from "./inbox";
+import { receiveActivity, INBOX_BODY_LIMIT, type InboxAnswer, type InboxDeps } from "./inbox";
 import { createKeyResolver, multikeyResolver } from "./key-resolver";
 import type { SigningKey } from "./http-signatures";
 import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
@@ -26,9 +26,10 @@ import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox, forwardToBadgeAudience } from "./publisher";
 import { remoteBadgeLookup } from "./badge-lookup";
-import { actorDirectory } from "./remote-actors";
+import { actorDirectory, storedActor } from "./remote-actors";
 import { createCredentialNetwork } from "./credential-network";
 import type { CredentialNetwork } from "../app/services/credential-network";
+import type { IncomingRequest } from "./signature-verify";
 import { instanceActorUri } from "./uris";
 
 /** Our domain's reading of a badge object; null when the object is not a badge at all. */
@@ -91,7 +92,10 @@ export interface FederationRuntimeOptions {
 }
 
 export interface FederationRuntime {
+  /** Express routes for the inboxes; server.ts answers most inbox POSTs before Express (inbox-http.ts). */
   router: Router;
+  /** Verifies, records and applies one activity POSTed to an inbox. */
+  receive(request: IncomingRequest & { body: Uint8Array }): Promise<InboxAnswer>;
   outbox: FederationOutbox;
   following: FollowingDeps;
   follow(userId: string, organisationId: string, input: string): Promise<Follow>;
@@ -174,7 +178,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     replies: {
       acceptFollow(tx, follow, followActivity) {
         // The follower's actor was fetched before this transaction began.
-        const inbox = tx.query.remoteActors.findFirst({ where: (a, { eq }) => eq(a.uri, follow.followerUri) }).sync()?.inboxUrl;
+        const inbox = storedActor(tx, follow.followerUri)?.inboxUrl;
         if (!inbox) throw new Error(`no inbox known for ${follow.followerUri}`);
         const accept = acceptActivity({ id: String(followActivity.id), actor: follow.followerUri, object: follow.followingUri });
         enqueueActivity(tx, { actorUri: follow.followingUri, document: accept as never, public: false, inboxes: [inbox] });
@@ -187,12 +191,15 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     onEndorsementsChanged: options.onEndorsementsChanged,
   };
 
+  const receive = (request: IncomingRequest & { body: Uint8Array }) => receiveActivity(inboxDeps, request);
+  // What server.ts's lean inbox path hands on: bodies with a Content-Encoding, which this
+  // body parser inflates under the same cap.
   const router = express.Router();
   const inbox = express.raw({ type: () => true, limit: INBOX_BODY_LIMIT });
-  const receive: express.RequestHandler = async (req, res, next) => {
+  const receiveRoute: express.RequestHandler = async (req, res, next) => {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer = await receiveActivity(inboxDeps, {
+      const answer = await receive({
         method: req.method,
         url: new URL(req.originalUrl, publicUrl).href,
         headers: req.headers,
@@ -203,8 +210,8 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
       next(e);
     }
   };
-  router.post("/inbox", inbox, receive);
-  router.post("/orgs/:handle/inbox", inbox, receive);
+  router.post("/inbox", inbox, receiveRoute);
+  router.post("/orgs/:handle/inbox", inbox, receiveRoute);
   // An oversized body: express.raw answers 413 by itself; say why in plain words.
   router.use(((err, _req, res, next) => {
     if (err && typeof err === "object" && (err as { type?: string }).type === "entity.too.large") {
@@ -219,6 +226,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
 
   return {
     router,
+    receive,
     outbox,
     following,
     follow: (userId, organisationId, input) => followOrganisation(following, userId, organisationId, input),

@@ -2,8 +2,8 @@
 // follows a remote one (its admins ask; the remote answers Accept or Reject); remote actors
 // (organisations of other instances, Mastodon users) follow ours and are accepted at once,
 // since everything an organisation publishes is public anyway.
-import { and, count, desc, eq, isNull, lt, or } from "drizzle-orm";
-import type { DatabaseLike } from "../../db/client";
+import { and, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { prepared, type DatabaseLike } from "../../db/client";
 import { follows, organisations, remoteActors, type Follow, type Organisation } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
 import { findLocalOrganisationByUri, getLocalOrganisationById } from "./organisations.server";
@@ -16,16 +16,28 @@ import { requireRole } from "./roles.server";
  */
 export function recordIncomingFollow(db: DatabaseLike, input: { followerUri: string; followingUri: string; activityUri: string }): Follow {
   if (!findLocalOrganisationByUri(db, input.followingUri)) throw new NotFoundError("That organisation");
-  return db.transaction((tx) => {
-    tx.delete(follows).where(eq(follows.activityUri, input.activityUri)).run();
-    tx.insert(follows)
-      .values({ ...input, status: "accepted", acceptedAt: new Date() })
+  // Prepared: an inbox runs this for every Follow it receives.
+  const s = prepared(db, "recordIncomingFollow", (d) => ({
+    forgetActivity: d.delete(follows).where(eq(follows.activityUri, sql.placeholder("activityUri"))).prepare(),
+    accept: d
+      .insert(follows)
+      .values({
+        followerUri: sql.placeholder("followerUri"),
+        followingUri: sql.placeholder("followingUri"),
+        activityUri: sql.placeholder("activityUri"),
+        status: "accepted",
+        acceptedAt: sql.placeholder("acceptedAt"),
+      })
       .onConflictDoUpdate({
         target: [follows.followerUri, follows.followingUri],
-        set: { activityUri: input.activityUri, status: "accepted", acceptedAt: new Date() },
+        set: { activityUri: sql`excluded.activity_uri`, status: "accepted", acceptedAt: sql`excluded.accepted_at` },
       })
-      .run();
-    return getFollow(tx, input.followerUri, input.followingUri)!;
+      .returning()
+      .prepare(),
+  }));
+  return db.transaction(() => {
+    s.forgetActivity.run({ activityUri: input.activityUri });
+    return s.accept.get({ ...input, acceptedAt: new Date() })!;
   });
 }
 
@@ -96,7 +108,13 @@ export function stopFollowing(db: DatabaseLike, userId: string, input: { organis
 }
 
 export function getFollow(db: DatabaseLike, followerUri: string, followingUri: string): Follow | undefined {
-  return db.select().from(follows).where(and(eq(follows.followerUri, followerUri), eq(follows.followingUri, followingUri))).get();
+  return prepared(db, "getFollow", (d) =>
+    d
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followerUri, sql.placeholder("followerUri")), eq(follows.followingUri, sql.placeholder("followingUri"))))
+      .prepare(),
+  ).get({ followerUri, followingUri });
 }
 
 /** Back-fill progress of a followed outbox, for the progress indicator. */

@@ -2,9 +2,9 @@
 // profile, finding it, and what its profile page shows. Members and invitation links live
 // in members.server.ts and invitations.server.ts.
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { DatabaseLike } from "../../db/client";
+import { prepared, type DatabaseLike } from "../../db/client";
 import {
   badges,
   memberships,
@@ -184,12 +184,15 @@ export function getLocalOrganisationById(db: DatabaseLike, id: string): Organisa
 }
 
 /** The organisation of this instance with that actor URI, if there is one. */
+// Prepared: every Follow an inbox receives looks its target up, twice.
 export function findLocalOrganisationByUri(db: DatabaseLike, uri: string): Organisation | undefined {
-  return db
-    .select()
-    .from(organisations)
-    .where(and(eq(organisations.uri, uri), isNull(organisations.host)))
-    .get();
+  return prepared(db, "findLocalOrganisationByUri", (d) =>
+    d
+      .select()
+      .from(organisations)
+      .where(and(eq(organisations.uri, sql.placeholder("uri")), isNull(organisations.host)))
+      .prepare(),
+  ).get({ uri });
 }
 
 export function getLocalOrganisation(db: DatabaseLike, handle: string): Organisation {

@@ -152,6 +152,28 @@ describe("remoteKeyResolver", () => {
     expect(cachedRow(`${actor}#main-key`)).toBeUndefined();
   });
 
+  it("keeps a key in memory for a minute: what another process stores later is read after that, or at once on refresh", async () => {
+    server.set(path(actor), actorDocument(actor));
+    let clock = new Date("2026-12-01T10:00:00Z");
+    const keys = resolver({ now: () => clock, minRefreshIntervalMs: 60_000 });
+    await keys.resolve(`${actor}#main-key`, { refresh: false });
+
+    // Another process on the same database stores a rotated key.
+    const rotated = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    db.update(remoteKeys).set({ publicKey: pem(rotated.publicKey), fetchedAt: clock }).where(eq(remoteKeys.keyId, `${actor}#main-key`)).run();
+    clock = new Date(clock.getTime() + 59_000);
+    expect((await keys.resolve(`${actor}#main-key`, { refresh: false }))!.publicKey.equals(rsa.publicKey)).toBe(true);
+    // A refresh (a signature that failed with the remembered key) reads the table at once.
+    expect((await keys.resolve(`${actor}#main-key`, { refresh: true }))!.publicKey.equals(rotated.publicKey)).toBe(true);
+
+    const other = resolver({ now: () => clock, minRefreshIntervalMs: 60_000 });
+    await other.resolve(`${actor}#main-key`, { refresh: false });
+    db.update(remoteKeys).set({ publicKey: pem(rsa.publicKey) }).where(eq(remoteKeys.keyId, `${actor}#main-key`)).run();
+    clock = new Date(clock.getTime() + 60_001);
+    expect((await other.resolve(`${actor}#main-key`, { refresh: false }))!.publicKey.equals(rsa.publicKey)).toBe(true);
+    expect(server.hits(path(actor))).toBe(1);
+  });
+
   it("makes one fetch for many concurrent asks about the same new key", async () => {
     server.set(path(actor), actorDocument(actor));
     const keys = resolver();
