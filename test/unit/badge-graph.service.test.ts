@@ -95,7 +95,7 @@ describe("the graph of a badge", () => {
     expect(g.badges[0].moreAfter).toBe(true);
   });
 
-  it("ends on cycles that other instances' content makes, drawing each badge once", () => {
+  it("ends on cycles that other instances' content makes, drawing each badge once", async () => {
     // Our badge needs a remote one; on the peer, two badges need each other (we cannot refuse their content).
     const pong = badge("Pong", [], true);
     const pingBadge = badge("Ping", [pong.uri], true);
@@ -112,6 +112,19 @@ describe("the graph of a badge", () => {
     expect(new Set(g.badges.map((b) => b.key)).size).toBe(g.badges.length);
     const fromPing = badgeGraph(db, pingBadge.uri, { limits: { levelsBefore: 10, levelsAfter: 10 } });
     expect(names(fromPing).sort()).toEqual(["Ours", "Ping", "Pong"]);
+    // Even a badge naming itself is drawn once, and ELK lays the loop out.
+    const selfish = badge("Selfish", [], true);
+    db.$client
+      .prepare("UPDATE versions SET content = json_set(content, '$.prerequisites', json_array(?, ?)) WHERE id = ?")
+      .run(selfish.uri, pong.uri, selfish.latestVersionId);
+    indexPrerequisites(db, selfish.id);
+    const loop = badgeGraph(db, selfish.uri, { limits: { levelsBefore: 10, levelsAfter: 10 } });
+    expect(names(loop).sort()).toEqual(["Ping", "Pong", "Selfish"]);
+    expect(conditionsOf(loop, "Selfish")).toEqual([{ rule: "both", members: ["Selfish", "Pong"] }]);
+    const laid = await layoutBadgeGraph(loop);
+    expect(laid.badges).toHaveLength(3);
+    // Selfish's junction takes Selfish and Pong; Pong and Ping need each other.
+    expect(laid.edges.map((e) => [e.condition, e.from]).sort()).toEqual([[0, 0], [0, 1], [0, null], [1, 2], [2, 1]].sort());
   });
 
   it("marks prerequisites that are not available, never leaving them out", () => {
