@@ -170,7 +170,7 @@ function learnerState(
   uri: string,
   available: boolean,
   conditions: PrerequisiteCondition[],
-  holdings: { held: Set<string>; planned: Set<string>; proven: Set<string> },
+  holdings: Holdings,
 ): GraphLearnerState {
   const holding = holdings.proven.has(uri) ? "proven" : holdings.held.has(uri) ? "held" : null;
   return {
@@ -178,6 +178,41 @@ function learnerState(
     planned: holdings.planned.has(uri),
     ready: !holding && available && prerequisitesMet(conditions, (u) => holdings.held.has(u)),
   };
+}
+
+type Holdings = { held: Set<string>; planned: Set<string>; proven: Set<string> };
+
+/** Each badge as this instance knows it, with the learner's state from its conditions. */
+function boxesOf(db: DatabaseLike, uris: string[], conditions: Map<string, PrerequisiteCondition[]>, learner: Holdings | null): GraphBadge[] {
+  const targets = prerequisiteTargets(db, uris);
+  return uris.map((uri) => {
+    const t = targets.get(uri)!;
+    return {
+      key: uri,
+      name: t.name,
+      href: t.localId ? `/badges/${t.localId}` : null,
+      host: t.host,
+      availability: t.availability,
+      learner: learner ? learnerState(uri, t.availability === "available", conditions.get(uri) ?? [], learner) : null,
+      moreBefore: false,
+      moreAfter: false,
+    };
+  });
+}
+
+/**
+ * The badges of a graph someone else composes (a pathway's steps), as a picture's boxes:
+ * each as this instance knows it (name, page, home, available or not) and, for a learner,
+ * held, proven, planned and whether they can earn it now by its own prerequisites. The
+ * caller adds its conditions (`GraphCondition`) and passes the `BadgeGraph` to
+ * `layoutBadgeGraph` and `BadgeGraphFigure`. Two queries, whatever the number of badges.
+ */
+export function graphBadges(db: DatabaseLike, uris: readonly string[], learner?: LearnerHoldings | null): GraphBadge[] {
+  const unique = [...new Set(uris)];
+  const holdings = learner ? { held: new Set(learner.held), planned: new Set(learner.planned), proven: new Set(learner.proven) } : null;
+  const conditions = new Map<string, PrerequisiteCondition[]>();
+  if (holdings) conditionsOf(edgesFromUris(db, unique), conditions);
+  return boxesOf(db, unique, conditions, holdings);
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -197,22 +232,11 @@ export function badgeGraph(
     : null;
   const g = gather(db, focusUri, limits, learner?.planned ?? new Set());
   const drawn = g.side;
-  const targets = prerequisiteTargets(db, g.order);
-
-  const badges: GraphBadge[] = g.order.map((uri) => {
-    const t = targets.get(uri)!;
-    const conditions = g.conditions.get(uri) ?? [];
-    return {
-      key: uri,
-      name: t.name,
-      href: t.localId ? `/badges/${t.localId}` : null,
-      host: t.host,
-      availability: t.availability,
-      learner: learner ? learnerState(uri, t.availability === "available", conditions, learner) : null,
-      moreBefore: conditions.some((c) => c.badges.some((b) => !drawn.has(b))),
-      moreAfter: g.side.get(uri) !== "before" && g.moreAfter.has(uri),
-    };
-  });
+  const badges = boxesOf(db, g.order, g.conditions, learner).map((b) => ({
+    ...b,
+    moreBefore: (g.conditions.get(b.key) ?? []).some((c) => c.badges.some((u) => !drawn.has(u))),
+    moreAfter: g.side.get(b.key) !== "before" && g.moreAfter.has(b.key),
+  }));
 
   const conditions: GraphCondition[] = [];
   for (const uri of g.order) {

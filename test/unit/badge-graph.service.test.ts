@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { learnerBadges, type Organisation } from "../../db/schema";
-import { badgeGraph } from "../../app/services/badge-graph.server";
+import { badgeGraph, graphBadges } from "../../app/services/badge-graph.server";
 import { graphShapeKey, junctionLabel, progressStyle, progressWords, type BadgeGraph } from "../../app/services/badge-graph";
 import { BADGE_BOX, layoutBadgeGraph } from "../../app/services/badge-graph-layout.server";
 import { learnerBadgeUris, setLearnerBadge } from "../../app/services/learner-badges.server";
@@ -95,7 +95,7 @@ describe("the graph of a badge", () => {
     expect(g.badges[0].moreAfter).toBe(true);
   });
 
-  it("ends on cycles that other instances' content makes, drawing each badge once", () => {
+  it("ends on cycles that other instances' content makes, drawing each badge once", async () => {
     // Our badge needs a remote one; on the peer, two badges need each other (we cannot refuse their content).
     const pong = badge("Pong", [], true);
     const pingBadge = badge("Ping", [pong.uri], true);
@@ -112,6 +112,19 @@ describe("the graph of a badge", () => {
     expect(new Set(g.badges.map((b) => b.key)).size).toBe(g.badges.length);
     const fromPing = badgeGraph(db, pingBadge.uri, { limits: { levelsBefore: 10, levelsAfter: 10 } });
     expect(names(fromPing).sort()).toEqual(["Ours", "Ping", "Pong"]);
+    // Even a badge naming itself is drawn once, and ELK lays the loop out.
+    const selfish = badge("Selfish", [], true);
+    db.$client
+      .prepare("UPDATE versions SET content = json_set(content, '$.prerequisites', json_array(?, ?)) WHERE id = ?")
+      .run(selfish.uri, pong.uri, selfish.latestVersionId);
+    indexPrerequisites(db, selfish.id);
+    const loop = badgeGraph(db, selfish.uri, { limits: { levelsBefore: 10, levelsAfter: 10 } });
+    expect(names(loop).sort()).toEqual(["Ping", "Pong", "Selfish"]);
+    expect(conditionsOf(loop, "Selfish")).toEqual([{ rule: "both", members: ["Selfish", "Pong"] }]);
+    const laid = await layoutBadgeGraph(loop);
+    expect(laid.badges).toHaveLength(3);
+    // Selfish's junction takes Selfish and Pong; Pong and Ping need each other.
+    expect(laid.edges.map((e) => [e.condition, e.from]).sort()).toEqual([[0, 0], [0, 1], [0, null], [1, 2], [2, 1]].sort());
   });
 
   it("marks prerequisites that are not available, never leaving them out", () => {
@@ -182,5 +195,33 @@ describe("the graph of a badge", () => {
     const other = { ...g, badges: g.badges.map((b) => ({ ...b, key: `${b.key}?x`, name: "Other" })), conditions: g.conditions.map((c) => ({ ...c, badge: `${c.badge}?x`, members: c.members.map((m) => `${m}?x`) })) };
     expect(graphShapeKey(other)).toBe(graphShapeKey(g));
     expect(await layoutBadgeGraph(other)).toBe(layout);
+  });
+  it("gives the boxes of a graph composed elsewhere (a pathway's steps), which lays out like any other", async () => {
+    const si = badge("Social Innovation 101");
+    const archive = badge("Community Archiving", [], true);
+    const oral = badge("Oral History", [si.uri, archive.uri], true);
+    const gone = `${PEER}/badges/gone`;
+    const lee = makeUser(db);
+    setLearnerBadge(db, lee.id, si.uri, "held");
+    const boxes = graphBadges(db, [oral.uri, si.uri, archive.uri, gone, si.uri], learnerBadgeUris(db, lee.id));
+    expect(boxes.map((b) => [b.name, b.host, b.availability, b.learner])).toEqual([
+      ["Oral History", "peer.example", "available", { holding: null, planned: false, ready: false }],
+      ["Social Innovation 101", null, "available", { holding: "held", planned: false, ready: false }],
+      ["Community Archiving", "peer.example", "available", { holding: null, planned: false, ready: true }],
+      [null, null, "unknown", { holding: null, planned: false, ready: false }],
+    ]);
+    expect(graphBadges(db, [oral.uri])[0].learner).toBeNull();
+    // The pathway's own route: any one of the two first steps, then the goal.
+    const graph: BadgeGraph = {
+      title: "Changemaker route",
+      description: "Two ways in, one goal.",
+      focus: oral.uri,
+      badges: boxes,
+      conditions: [{ key: "route#0", badge: oral.uri, requiredNumber: 1, size: 2, members: [si.uri, archive.uri], held: 1, met: true }],
+      leftOut: null,
+    };
+    const layout = await layoutBadgeGraph(graph);
+    expect(layout.badges).toHaveLength(4);
+    expect(layout.junctions[0]!.y).toBeLessThan(layout.badges[0].y);
   });
 });
