@@ -327,7 +327,7 @@ async function planFor(deps: InboxDeps, type: Known, activity: Activity, actorUr
     case "Create":
     case "Update":
       if (isEndorsementObject(activity.object)) return planEndorsement(deps, activity, actorUri);
-      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false, viaRelay: isAcceptedRelay(deps.db, signerUri) });
+      return planBadgeVersion(deps, activity, actorUri, activity.object, { announced: false, viaRelay: () => isAcceptedRelay(deps.db, signerUri) });
     case "Announce":
       return planAnnounce(deps, activity, actorUri);
     case "Delete": {
@@ -377,7 +377,7 @@ async function planAnnounce(deps: InboxDeps, activity: Activity, actorUri: strin
   // A relay's Announce (LitePub relays announce what they pass on) counts like a relayed
   // Create, and is no organisation's share.
   const viaRelay = isAcceptedRelay(deps.db, actorUri);
-  const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true, viaRelay });
+  const plan = await planBadgeVersion(deps, activity, actorUri, activity.object, { announced: true, viaRelay: () => viaRelay });
   if (plan.ignored || !plan.badgeUri || viaRelay) return plan;
   await sharer();
   const badgeUri = plan.badgeUri;
@@ -400,7 +400,8 @@ async function planBadgeVersion(
   activity: Activity,
   actorUri: string,
   object: unknown,
-  options: { announced: boolean; viaRelay?: boolean },
+  // viaRelay is asked only of a badge version: most Creates a busy inbox gets are not one.
+  options: { announced: boolean; viaRelay?: () => boolean },
 ): Promise<Plan> {
   const objectUri = idOf(object);
   if (!objectUri) throw new Refused(400, "The activity does not name its object.");
@@ -424,7 +425,7 @@ async function planBadgeVersion(
   // Badges from organisations nobody here follows are not wanted, unless already held;
   // an Announce counts when someone here follows whoever shared it.
   const wanted =
-    followsActor(deps.db, version.stewardUri) || held(version.badgeUri) || (options.announced && followsActor(deps.db, actorUri)) || !!options.viaRelay;
+    followsActor(deps.db, version.stewardUri) || held(version.badgeUri) || (options.announced && followsActor(deps.db, actorUri)) || !!options.viaRelay?.();
   if (!wanted) return { reason: "No one here follows its steward.", ignored: true };
   if (!options.announced && version.stewardUri !== actorUri) throw new Refused(403, "Only a badge's steward publishes or updates it.");
   await deps.actors.get(version.stewardUri);

@@ -3,9 +3,9 @@
 // there in the same transaction; the relay's Accept (or Reject) arrives through the inbox.
 // While accepted, badges the relay passes on are stored even when no one here follows
 // their steward, and our public badge activities go to the relay too.
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { DatabaseLike } from "../../db/client";
+import { prepared, type DatabaseLike } from "../../db/client";
 import { relays, type Relay } from "../../db/schema";
 import type { ServiceContext } from "./context.server";
 import { NotFoundError, ValidationError } from "./errors";
@@ -69,11 +69,15 @@ export function findRelayByFollow(db: DatabaseLike, followActivityUri: string): 
 
 /** Is `actorUri` a relay this instance follows, accepted? */
 export function isAcceptedRelay(db: DatabaseLike, actorUri: string): boolean {
-  return !!db
-    .select({ inbox: relays.inboxUrl })
-    .from(relays)
-    .where(and(eq(relays.actorUri, actorUri), eq(relays.status, "accepted")))
-    .get();
+  // Asked for every badge activity a busy inbox receives: prepared once (db/client.ts).
+  const statement = prepared(db, "relays.isAccepted", (d) =>
+    d
+      .select({ inbox: relays.inboxUrl })
+      .from(relays)
+      .where(and(eq(relays.actorUri, sql.placeholder("actorUri")), eq(relays.status, "accepted")))
+      .prepare(),
+  );
+  return !!statement.get({ actorUri });
 }
 
 /** Inboxes of accepted relays: where our public badge activities also go. */
