@@ -144,11 +144,22 @@ function prepareStatements(db: Db) {
   };
 }
 const prepared = new WeakMap<Db, ReturnType<typeof withGroupCommit>>();
-// The record of an activity with nothing to apply is committed with the others of the same
-// turn of the event loop (group-commit.ts), before its sender is answered.
+type Received = Parameters<ReturnType<typeof prepareStatements>["record"]["run"]>[0];
+// The record of an activity, and the change it makes if any, commit together and with the
+// others of the same turn of the event loop (group-commit.ts), before its sender is answered:
+// one COMMIT per turn rather than one per activity. A change that fails takes its group
+// down, which is then redone one by one, so only the failing activity fails.
 const withGroupCommit = (db: Db) => {
   const s = prepareStatements(db);
-  return { ...s, recordInGroup: groupCommit(db.$client, (row: Parameters<typeof s.record.run>[0]) => s.record.run(row).changes > 0) };
+  return {
+    ...s,
+    commitInGroup: groupCommit(db.$client, ({ received, apply }: { received: Received; apply?: (tx: DatabaseLike) => void }) => {
+      if (!s.record.run(received).changes) return false; // the same activity, delivered twice at once
+      // Inside the group's transaction: a transaction the change opens nests as a savepoint.
+      apply?.(db);
+      return true;
+    }),
+  };
 };
 function statements(db: Db) {
   let s = prepared.get(db);
@@ -190,7 +201,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  const { seen, record: recordReceived, recordInGroup } = statements(deps.db);
+  const { seen, commitInGroup } = statements(deps.db);
   if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
@@ -204,16 +215,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
 
   const received = { uri: activity.id, actorUri, type: type ?? typeOf(activity).join(","), status: plan.ignored ? "ignored" : "applied", reason: plan.reason, receivedAt: new Date() };
   try {
-    // Nothing to apply (most of what a busy inbox gets): the record alone, committed with
-    // the others of this moment. Otherwise the record and the change commit together.
-    const { apply } = plan;
-    const applied = apply
-      ? deps.db.transaction((tx) => {
-          if (!recordReceived.run(received).changes) return false; // the same activity, delivered twice at once
-          apply(tx);
-          return true;
-        })
-      : await recordInGroup(received);
+    const applied = await commitInGroup({ received, apply: plan.apply });
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);

@@ -83,6 +83,37 @@ describe("inbox records", () => {
     expect(server.db.select().from(deliveries).where(eq(deliveries.inboxUrl, `${actorUri}/inbox`)).all()).toHaveLength(1);
   });
 
+  it("applies and records activities that arrive at the same moment each with its own outcome, a Follow's change with its record", async () => {
+    makeLocalTeam(serviceContextOf(server), { handle: "harbour", name: "Harbour College" });
+    const followOf = (handle: string) => ({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${actorUri}/follows/${handle}-at-once`,
+      type: "Follow",
+      actor: actorUri,
+      object: `${publicUrl}/orgs/${handle}`,
+    });
+    const harbour = signed("/orgs/harbour/inbox", followOf("harbour"));
+    const create = makeActivity(actorUri);
+    const stranger = followOf("nobody-here");
+    // Committed together (one turn of the event loop), answered each on its own.
+    const answers = await Promise.all([
+      post("/orgs/harbour/inbox", harbour),
+      post("/inbox", signed("/inbox", create)),
+      post("/orgs/harbour/inbox", harbour),
+      post("/inbox", signed("/inbox", stranger)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 404]);
+    expect(answers.filter((a) => a.reason === "Now following Harbour College.")).toHaveLength(1);
+    expect(answers.filter((a) => a.reason === "Already received.")).toHaveLength(1);
+    expect(recorded(followOf("harbour").id)).toMatchObject([{ status: "applied" }]);
+    expect(recorded(create.id)).toMatchObject([{ status: "ignored" }]);
+    expect(recorded(stranger.id)).toMatchObject([{ status: "rejected" }]);
+    const harbourFollows = server.db.select().from(follows).where(eq(follows.followingUri, `${publicUrl}/orgs/harbour`)).all();
+    expect(harbourFollows).toMatchObject([{ followerUri: actorUri, status: "accepted" }]);
+    // Its Accept queued once, beside the one for riverside from the test before.
+    expect(server.db.select().from(deliveries).where(eq(deliveries.inboxUrl, `${actorUri}/inbox`)).all()).toHaveLength(2);
+  });
+
   it("refuses a body changed after signing and records nothing", async () => {
     const activity = makeActivity(actorUri);
     const request = signed("/inbox", activity);
