@@ -9,7 +9,6 @@ import {
   approvals,
   badges,
   coauthors,
-  memberships,
   organisations,
   revisions,
   users,
@@ -21,7 +20,8 @@ import type { BadgeContent } from "./badge-content";
 import { badgeAccess, getBadge, requireView } from "./badges.server";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
-import { requireRole } from "./roles.server";
+import { organisationNames } from "./organisations.server";
+import { organisationsAdministeredBy, requireRole } from "./roles.server";
 
 export const InviteCoauthorSchema = z.object({
   handle: z
@@ -227,12 +227,7 @@ export function pendingCoauthorInvitationsForUser(
   userId: string,
   options: { badgeId?: string } = {},
 ): PendingCoauthorInvitation[] {
-  const adminOf = db
-    .select({ id: memberships.organisationId })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), inArray(memberships.role, ["admin", "owner"])))
-    .all()
-    .map((r) => r.id);
+  const adminOf = organisationsAdministeredBy(db, userId);
   if (!adminOf.length) return [];
   const rows = db
     .select({
@@ -260,15 +255,7 @@ export function pendingCoauthorInvitationsForUser(
     .orderBy(desc(coauthors.createdAt))
     .all();
   if (!rows.length) return [];
-  const orgIds = [...new Set(rows.flatMap((r) => [r.stewardOrganisationId, r.organisationId]))];
-  const names = new Map(
-    db
-      .select({ id: organisations.id, name: organisations.name })
-      .from(organisations)
-      .where(inArray(organisations.id, orgIds))
-      .all()
-      .map((o) => [o.id, o.name]),
-  );
+  const names = organisationNames(db, rows.flatMap((r) => [r.stewardOrganisationId, r.organisationId]));
   return rows.map((r) => ({
     badgeId: r.badgeId,
     badgeName: (r.content as BadgeContent).name,

@@ -205,6 +205,20 @@ export function getLocalOrganisation(db: DatabaseLike, handle: string): Organisa
   return org;
 }
 
+/** Names of the organisations with these ids (of any instance), by id. */
+export function organisationNames(db: DatabaseLike, ids: Iterable<string>): Map<string, string> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  return new Map(
+    db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(inArray(organisations.id, wanted))
+      .all()
+      .map((o) => [o.id, o.name]),
+  );
+}
+
 export function memberCount(db: DatabaseLike, organisationId: string): number {
   return db.select({ n: count() }).from(memberships).where(eq(memberships.organisationId, organisationId)).get()?.n ?? 0;
 }

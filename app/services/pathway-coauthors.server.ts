@@ -5,7 +5,6 @@
 import { and, asc, desc, eq, inArray, notInArray } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import {
-  memberships,
   organisations,
   pathwayApprovals,
   pathwayCoauthors,
@@ -20,7 +19,8 @@ import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
 import type { PathwayContent } from "./pathway-content";
 import { getPathway, pathwayAccess, requirePathwayView, type PathwayAccess } from "./pathways.server";
-import { requireRole } from "./roles.server";
+import { organisationNames } from "./organisations.server";
+import { organisationsAdministeredBy, requireRole } from "./roles.server";
 
 function requireOpen(status: string) {
   if (status === "deprecated" || status === "withdrawn") throw new ConflictError(`This pathway is ${status}; its co-authors no longer change.`);
@@ -151,12 +151,7 @@ export interface PendingPathwayInvitation {
 
 /** Invitations waiting for an answer from organisations the user administers. */
 export function pendingPathwayInvitationsForUser(db: DatabaseLike, userId: string, options: { pathwayId?: string } = {}): PendingPathwayInvitation[] {
-  const adminOf = db
-    .select({ id: memberships.organisationId })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), inArray(memberships.role, ["admin", "owner"])))
-    .all()
-    .map((r) => r.id);
+  const adminOf = organisationsAdministeredBy(db, userId);
   if (!adminOf.length) return [];
   const rows = db
     .select({
@@ -182,10 +177,7 @@ export function pendingPathwayInvitationsForUser(db: DatabaseLike, userId: strin
     .orderBy(desc(pathwayCoauthors.createdAt))
     .all();
   if (!rows.length) return [];
-  const ids = [...new Set(rows.flatMap((r) => [r.stewardOrganisationId, r.organisationId]))];
-  const names = new Map(
-    db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids)).all().map((o) => [o.id, o.name]),
-  );
+  const names = organisationNames(db, rows.flatMap((r) => [r.stewardOrganisationId, r.organisationId]));
   return rows.map((r) => ({
     pathwayId: r.pathwayId,
     pathwayName: (r.content as PathwayContent).name,

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import { memberships, type Role } from "../../db/schema";
 import { ForbiddenError } from "./errors";
@@ -25,4 +25,14 @@ export function requireRole(db: DatabaseLike, organisationId: string, userId: st
     throw new ForbiddenError(`You need to be ${min === "admin" || min === "owner" ? "an" : "a"} ${min} of that organisation to do this.`);
   }
   return role!;
+}
+
+/** Ids of the organisations in which the user is an admin or owner: who answers for them. */
+export function organisationsAdministeredBy(db: DatabaseLike, userId: string): string[] {
+  return db
+    .select({ id: memberships.organisationId })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), inArray(memberships.role, ["admin", "owner"])))
+    .all()
+    .map((r) => r.id);
 }
