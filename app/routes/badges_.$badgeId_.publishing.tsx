@@ -26,13 +26,13 @@ import {
   approveRevision,
   deprecateBadge,
   withdrawBadge,
-  describeCount,
   listVersions,
   publishReadiness,
   publishVersion,
   refreshPrerequisitesForPublication,
   withdrawApproval,
 } from "~/services/publishing.server";
+import { workflowView } from "~/services/publishing-view.server";
 import { handle, optionalUser, requireUser } from "~/utils/http.server";
 import { field, workflowAction } from "~/utils/workflow-form.server";
 
@@ -59,10 +59,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // A draft exists only for its authors, and for admins of organisations invited to it.
     const { access, invitations } = requirePublishingView(db, params.badgeId!, user?.id ?? null);
     const badge = access.badge;
-    const answerable = new Set(invitations.map((i) => i.organisationId));
-    const approverOf = new Set(access.approverFor.map((o) => o.id));
     const readiness = publishReadiness(db, badge.id);
-    const state = readiness.approvals;
     const versions = listVersions(db, badge.id);
     const open = badge.status !== "deprecated" && badge.status !== "withdrawn";
     const notice = new URL(request.url).searchParams.get("notice");
@@ -75,40 +72,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       isMember: access.authors.some((a) => a.role !== null),
       canEdit: access.canEdit,
       steward: { name: access.steward.name, handle: access.steward.handle },
-      coauthors: listCoauthors(db, badge.id).map((c) => ({
-        ...c,
-        invitedAt: c.invitedAt.toISOString(),
-        respondedAt: c.respondedAt?.toISOString() ?? null,
-        canRemove: open && access.isStewardAdmin,
-        canLeave: open && c.status === "accepted" && approverOf.has(c.organisationId),
-        canAnswer: open && c.status === "invited" && answerable.has(c.organisationId),
-      })),
-      canInvite: open && access.isStewardAdmin,
-      approvals: {
-        policyDescription: state.policyDescription,
-        revisionId: state.revisionId,
-        revisionNumber: state.revisionNumber,
-        met: state.met,
-        summary: describeCount(state),
-        rows: state.authors.map((a) => ({
-          organisationId: a.organisation.id,
-          name: a.organisation.name,
-          isSteward: a.isSteward,
-          approved: a.approved,
-          approvedByName: a.approvedByName,
-          approvedAt: a.approvedAt?.toISOString() ?? null,
-          canApprove: approverOf.has(a.organisation.id),
-        })),
-      },
-      publishedAs: readiness.publishedAs,
-      publish: {
-        canPublish: access.isStewardAdmin && readiness.ready,
-        reasons: [
-          ...(access.isStewardAdmin ? [] : [`Only admins of the steward, ${access.steward.name}, can publish.`]),
-          ...readiness.reasons,
-        ],
-        nextNumber: (versions[0]?.number ?? 0) + 1,
-      },
+      ...workflowView({
+        coauthors: listCoauthors(db, badge.id),
+        invitations,
+        approverFor: access.approverFor,
+        open,
+        isStewardAdmin: access.isStewardAdmin,
+        stewardName: access.steward.name,
+        readiness,
+        versions,
+      }),
       versions: versions.map((v) => ({ ...v, publishedAt: v.publishedAt.toISOString() })),
       canDeprecate: access.isStewardAdmin && badge.status === "published",
       canWithdrawBadge: access.isStewardAdmin && (badge.status === "published" || badge.status === "deprecated"),

@@ -3,7 +3,6 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/forms";
 import { ApprovalPanel, CoauthorsPanel, DateTime, PublishPanel } from "~/components/publishing";
-import { describeCount } from "~/services/approval-policy";
 import { ValidationError } from "~/services/errors";
 import {
   invitePathwayCoauthor,
@@ -22,6 +21,7 @@ import {
   withdrawPathwayApproval,
 } from "~/services/pathway-publishing.server";
 import { currentPathwayRevision, pathwayAccess, pathwayRevisionContent } from "~/services/pathways.server";
+import { workflowView } from "~/services/publishing-view.server";
 import { handle, optionalUser, requireUser } from "~/utils/http.server";
 import { field, workflowAction } from "~/utils/workflow-form.server";
 
@@ -45,10 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const { db } = context.services;
     const { access, invitations } = requirePathwayPublishingView(db, params.pathwayId!, user?.id ?? null);
     const pathway = access.pathway;
-    const answerable = new Set(invitations.map((i) => i.organisationId));
-    const approverOf = new Set(access.approverFor.map((o) => o.id));
     const readiness = pathwayPublishReadiness(db, pathway.id);
-    const state = readiness.approvals;
     const versions = listPathwayVersions(db, pathway.id);
     const local = !access.steward.host;
     const open = local && pathway.status !== "deprecated" && pathway.status !== "withdrawn";
@@ -61,37 +58,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       isMember: access.isMember,
       canEdit: access.canEdit,
       steward: { name: access.steward.name, handle: access.steward.handle },
-      coauthors: listPathwayCoauthors(db, pathway.id).map((c) => ({
-        ...c,
-        invitedAt: c.invitedAt.toISOString(),
-        respondedAt: c.respondedAt?.toISOString() ?? null,
-        canRemove: open && access.isStewardAdmin,
-        canLeave: open && c.status === "accepted" && approverOf.has(c.organisationId),
-        canAnswer: open && c.status === "invited" && answerable.has(c.organisationId),
-      })),
-      canInvite: open && access.isStewardAdmin,
-      approvals: {
-        policyDescription: state.policyDescription,
-        revisionId: state.revisionId,
-        revisionNumber: state.revisionNumber,
-        met: state.met,
-        summary: describeCount(state),
-        rows: state.authors.map((a) => ({
-          organisationId: a.organisation.id,
-          name: a.organisation.name,
-          isSteward: a.isSteward,
-          approved: a.approved,
-          approvedByName: a.approvedByName,
-          approvedAt: a.approvedAt?.toISOString() ?? null,
-          canApprove: approverOf.has(a.organisation.id),
-        })),
-      },
-      publishedAs: readiness.publishedAs,
-      publish: {
-        canPublish: access.isStewardAdmin && readiness.ready,
-        reasons: [...(access.isStewardAdmin ? [] : [`Only admins of the steward, ${access.steward.name}, can publish.`]), ...readiness.reasons],
-        nextNumber: (versions[0]?.number ?? 0) + 1,
-      },
+      ...workflowView({
+        coauthors: listPathwayCoauthors(db, pathway.id),
+        invitations,
+        approverFor: access.approverFor,
+        open,
+        isStewardAdmin: access.isStewardAdmin,
+        stewardName: access.steward.name,
+        readiness,
+        versions,
+      }),
       versions: versions.map((v) => ({ number: v.number, publishedAt: v.publishedAt.toISOString(), publishedByName: v.publishedByName, contentHash: v.contentHash })),
       canDeprecate: access.isStewardAdmin && pathway.status === "published",
       canWithdraw: access.isStewardAdmin && (pathway.status === "published" || pathway.status === "deprecated"),

@@ -1,6 +1,6 @@
 // Whether an approval policy is met, given which author organisations approved the exact
 // revision in question. Shared by badges and pathways; pure.
-import type { ApprovalPolicy } from "../../db/schema";
+import type { ApprovalPolicy, Organisation } from "../../db/schema";
 
 export const POLICY_DESCRIPTIONS: Record<ApprovalPolicy, string> = {
   all: "Every author organisation (the steward and each co-author) must approve.",
@@ -27,4 +27,24 @@ export function tallyApprovals(policy: ApprovalPolicy, authors: readonly { isSte
 export function describeCount(state: ApprovalTally): string {
   if (state.policy === "steward") return state.met ? "the steward approved" : "the steward has not approved";
   return `${state.approvedCount} of ${state.authorCount} author organisations approved, ${state.needed} needed`;
+}
+
+/** An author organisation of a badge or pathway, and whether it approved the revision in question. */
+export interface AuthorApproval {
+  organisation: Organisation;
+  isSteward: boolean;
+  approved: boolean;
+  approvedByName: string | null;
+  approvedAt: Date | null;
+}
+
+/** Each author with its approval of the revision, if `given` (by organisation id) holds one. */
+export function authorApprovals(
+  authors: readonly { organisation: Organisation; isSteward: boolean }[],
+  given: ReadonlyMap<string, { at: Date; name: string | null }>,
+): AuthorApproval[] {
+  return authors.map((a) => {
+    const approval = given.get(a.organisation.id);
+    return { organisation: a.organisation, isSteward: a.isSteward, approved: !!approval, approvedByName: approval?.name ?? null, approvedAt: approval?.at ?? null };
+  });
 }

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, max } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
 import { pathwayApprovals, pathways, pathwayVersions, users, type Organisation, type Pathway, type PathwayApprovalPolicy, type PathwayVersion } from "../../db/schema";
-import { describeCount, POLICY_DESCRIPTIONS, tallyApprovals, type ApprovalTally } from "./approval-policy";
+import { authorApprovals, describeCount, POLICY_DESCRIPTIONS, tallyApprovals, type ApprovalTally, type AuthorApproval } from "./approval-policy";
 import type { ServiceContext } from "./context.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { knownBadges } from "./pathway-badges.server";
@@ -31,19 +31,11 @@ export const PATHWAY_POLICY_DESCRIPTIONS: Record<PathwayApprovalPolicy, string> 
 
 export const STALE_PATHWAY_REVISION = "The draft changed since you looked; review the new revision.";
 
-export interface PathwayAuthorApproval {
-  organisation: Organisation;
-  isSteward: boolean;
-  approved: boolean;
-  approvedByName: string | null;
-  approvedAt: Date | null;
-}
-
 export interface PathwayApprovalState extends ApprovalTally {
   policyDescription: string;
   revisionId: string;
   revisionNumber: number;
-  authors: PathwayAuthorApproval[];
+  authors: AuthorApproval[];
 }
 
 /** Who approved the pathway's current revision, and whether its policy is met. */
@@ -59,10 +51,7 @@ export function pathwayApprovalState(db: DatabaseLike, pathwayId: string): Pathw
       .all()
       .map((a) => [a.organisationId, a]),
   );
-  const authors = access.authors.map((a) => {
-    const approval = given.get(a.organisation.id);
-    return { organisation: a.organisation, isSteward: a.isSteward, approved: !!approval, approvedByName: approval?.name ?? null, approvedAt: approval?.at ?? null };
-  });
+  const authors = authorApprovals(access.authors, given);
   const policy = access.pathway.approvalPolicy;
   return {
     ...tallyApprovals(policy, authors),

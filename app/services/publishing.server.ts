@@ -16,7 +16,7 @@ import {
   type Organisation,
   type Version,
 } from "../../db/schema";
-import { describeCount, POLICY_DESCRIPTIONS, tallyApprovals } from "./approval-policy";
+import { authorApprovals, describeCount, POLICY_DESCRIPTIONS, tallyApprovals, type AuthorApproval } from "./approval-policy";
 import { FIELD_LABELS, type BadgeContent, type BadgeField } from "./badge-content";
 import { badgeAccess, currentRevision, getBadge, requireView, revisionContent, type BadgeAccess } from "./badges.server";
 import { indexPublishedVersion } from "./catalogue-index.server";
@@ -34,13 +34,7 @@ export { describeCount, POLICY_DESCRIPTIONS };
 
 export const STALE_REVISION_MESSAGE = "The draft changed since you looked; review the new revision.";
 
-export interface AuthorApproval {
-  organisation: Organisation;
-  isSteward: boolean;
-  approved: boolean;
-  approvedByName: string | null;
-  approvedAt: Date | null;
-}
+export type { AuthorApproval } from "./approval-policy";
 
 export interface ApprovalState {
   policy: ApprovalPolicy;
@@ -68,16 +62,7 @@ export function approvalState(db: DatabaseLike, badgeId: string): ApprovalState 
       .all()
       .map((a) => [a.organisationId, a]),
   );
-  const authors = access.authors.map((a) => {
-    const approval = given.get(a.organisation.id);
-    return {
-      organisation: a.organisation,
-      isSteward: a.isSteward,
-      approved: !!approval,
-      approvedByName: approval?.name ?? null,
-      approvedAt: approval?.at ?? null,
-    };
-  });
+  const authors = authorApprovals(access.authors, given);
   const policy = access.badge.approvalPolicy;
   return {
     ...tallyApprovals(policy, authors),
