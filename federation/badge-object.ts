@@ -18,9 +18,10 @@ import { imageUrl } from "../app/services/open-badges.server";
 import { computeVersionHash } from "../app/services/versions.server";
 import { renderMarkdown } from "../app/utils/markdown.server";
 import { escapeHtml } from "./html";
+import { authorship, publicationDates } from "./published-object";
 import type { PublicBadgeVersion } from "../app/services/public-versions.server";
 import { achievementUrl, tagHref } from "./uris";
-import { BADGE_CONTEXT, PUBLIC_COLLECTION } from "./vocabulary";
+import { BADGE_CONTEXT } from "./vocabulary";
 
 export const BADGE_OBJECT_TYPE = "Note";
 
@@ -159,22 +160,12 @@ export function toBadgeObject(source: BadgeObjectSource, options: BadgeObjectOpt
   const id = asBadge ? source.uri : version.uri;
   const tags = hashtags(options.publicUrl, content.tags);
   const html = readableContent(source, id, tags);
-  const coauthors = [...version.coauthorUris].sort();
   const image = content.imageId ? imageUrl(options.publicUrl, content.imageId) : null;
-  // The badge object changes when a version is published or the badge is deprecated;
-  // Mastodon shows an edit only when `updated` is later than what it has.
-  const changedAt = asBadge
-    ? Math.max(version.publishedAt.getTime(), source.deprecatedAt?.getTime() ?? 0)
-    : null;
-  const published = asBadge ? source.firstPublishedAt : version.publishedAt;
   return {
     ...(options.embedded ? {} : { "@context": BADGE_CONTEXT }),
     id,
     type: BADGE_OBJECT_TYPE,
-    // Mastodon takes the first entry as the author: the steward comes first.
-    attributedTo: [version.stewardUri, ...coauthors],
-    to: [PUBLIC_COLLECTION, `${version.stewardUri}/followers`],
-    cc: coauthors,
+    ...authorship(version),
     name: content.name,
     content: html,
     contentMap: { [content.language]: html },
@@ -199,8 +190,7 @@ export function toBadgeObject(source: BadgeObjectSource, options: BadgeObjectOpt
     ...(image && source.imageContentType === "image/png"
       ? { attachment: [{ type: "Document" as const, mediaType: "image/png", url: image, name: content.name }] }
       : {}),
-    published: published.toISOString(),
-    ...(changedAt !== null && changedAt > published.getTime() ? { updated: new Date(changedAt).toISOString() } : {}),
+    ...publicationDates(source, asBadge),
     badge: source.uri,
     steward: version.stewardUri,
     versionId: version.uri,

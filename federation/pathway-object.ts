@@ -13,7 +13,8 @@ import type { PublicPathwayVersion } from "../app/services/pathway-queries.serve
 import { computeVersionHash } from "../app/services/versions.server";
 import type { AsLink } from "./badge-object";
 import { escapeHtml } from "./html";
-import { PATHWAY_CONTEXT, PUBLIC_COLLECTION } from "./vocabulary";
+import { authorship, publicationDates } from "./published-object";
+import { PATHWAY_CONTEXT } from "./vocabulary";
 
 export const PATHWAY_OBJECT_TYPE = "Note";
 
@@ -93,23 +94,17 @@ export function toPathwayObject(source: PathwayObjectSource, options: PathwayObj
   const asPathway = (options.as ?? "pathway") === "pathway";
   const id = asPathway ? source.uri : version.uri;
   const html = readableContent(source, id);
-  const coauthors = [...version.coauthorUris].sort();
-  const changedAt = asPathway ? Math.max(version.publishedAt.getTime(), source.deprecatedAt?.getTime() ?? 0) : null;
-  const published = asPathway ? source.firstPublishedAt : version.publishedAt;
   return {
     ...(options.embedded ? {} : { "@context": PATHWAY_CONTEXT }),
     id,
     type: PATHWAY_OBJECT_TYPE,
-    attributedTo: [version.stewardUri, ...coauthors],
-    to: [PUBLIC_COLLECTION, `${version.stewardUri}/followers`],
-    cc: coauthors,
+    ...authorship(version),
     name: content.name,
     content: html,
     contentMap: { [content.language]: html },
     mediaType: "text/html",
     url: [{ type: "Link", mediaType: "text/html", href: id }],
-    published: published.toISOString(),
-    ...(changedAt !== null && changedAt > published.getTime() ? { updated: new Date(changedAt).toISOString() } : {}),
+    ...publicationDates(source, asPathway),
     pathway: source.uri,
     steward: version.stewardUri,
     versionId: version.uri,
