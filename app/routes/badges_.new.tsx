@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field, FormMessage } from "~/components/forms";
+import { ApprovalPolicyField, NoStewardYet, StewardField } from "~/components/start-form";
 import { createBadge, CreateBadgeSchema } from "~/services/badges.server";
 import { stewardCandidates } from "~/services/drafts.server";
 import { ValidationError } from "~/services/errors";
@@ -59,22 +60,7 @@ export default function NewBadge() {
   const values = result && "values" in result ? result.values : null;
   const policy = values?.approvalPolicy ?? "all";
 
-  if (!organisations.length) {
-    return (
-      <section className="card form-card">
-        <h1>Start a badge</h1>
-        <p>
-          A badge is started by a steward organisation, and you are not an editor of any organisation yet. Create an
-          organisation, or ask an admin of yours to make you an editor.
-        </p>
-        <p>
-          <Link className="button" to="/orgs/new">
-            Create an organisation
-          </Link>
-        </p>
-      </section>
-    );
-  }
+  if (!organisations.length) return <NoStewardYet title="Start a badge" what="A badge is started by a steward organisation" />;
 
   return (
     <section className="card form-card">
@@ -82,50 +68,16 @@ export default function NewBadge() {
       <p className="muted">You can invite other organisations to co-author it once it is started.</p>
       <Form method="post" className="form" noValidate>
         <FormMessage message={result && "message" in result ? result.message : null} />
-        <Field
-          id="stewardOrganisationId"
-          label="Steward organisation"
+        <StewardField
+          organisations={organisations}
+          defaultValue={values?.stewardOrganisationId ?? preferred ?? organisations[0].id}
           hint="The organisation that hosts the badge and publishes its versions."
           errors={errors.stewardOrganisationId}
-        >
-          {(p) => (
-            <select {...p} name="stewardOrganisationId" defaultValue={values?.stewardOrganisationId ?? preferred ?? organisations[0].id} required>
-              {organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        />
         <Field id="name" label="Badge name" hint="You can change it later." errors={errors.name}>
           {(p) => <input {...p} type="text" name="name" defaultValue={values?.name} maxLength={120} required />}
         </Field>
-        <fieldset className="field" aria-describedby={errors.approvalPolicy ? "approvalPolicy-error" : undefined}>
-          <legend className="label">Approval policy</legend>
-          <p className="hint">Who must approve before a version is published.</p>
-          {POLICIES.map((p) => (
-            <div className="radio-option" key={p.value}>
-              <input
-                type="radio"
-                id={`policy-${p.value}`}
-                name="approvalPolicy"
-                value={p.value}
-                defaultChecked={policy === p.value}
-                aria-describedby={`policy-${p.value}-hint`}
-              />
-              <label htmlFor={`policy-${p.value}`}>{p.label}</label>
-              <p className="hint" id={`policy-${p.value}-hint`}>
-                {p.hint}
-              </p>
-            </div>
-          ))}
-          {errors.approvalPolicy ? (
-            <p className="field-error" id="approvalPolicy-error">
-              {errors.approvalPolicy.join(" ")}
-            </p>
-          ) : null}
-        </fieldset>
+        <ApprovalPolicyField policies={POLICIES} checked={policy} errors={errors.approvalPolicy} />
         <button type="submit" disabled={busy}>
           {busy ? "Starting…" : "Start the badge"}
         </button>
