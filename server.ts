@@ -1,6 +1,6 @@
 // One HTTP server: Express serving the Remix app and static assets, with socket.io on the
-// same port. Singletons (database, auth, realtime hub, the guarded fetcher and the
-// delivery worker) are made here once and reach loaders and actions through getLoadContext.
+// same port. Singletons (database, auth, realtime hub, the guarded fetcher, the delivery
+// worker and the refresh of fetched remote badges) are made here once and reach loaders and actions through getLoadContext.
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -21,6 +21,8 @@ import { noBadgeEvents, type BadgeEvents } from "./app/services/events";
 import { createDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from "./federation/delivery-worker";
 import type { RetryPolicy } from "./federation/delivery-policy";
 import { createFetcher, type Fetcher, type Resolver } from "./federation/fetcher";
+import { createRemoteBadgeRefresher, type RemoteBadgeRefresher, type RemoteBadgeRefreshTuning } from "./federation/remote-badge-refresh";
+import { remoteBadgeCachePolicy } from "./app/services/remote-badge-cache.server";
 import { warmUpGraphLayout } from "./app/services/badge-graph-layout.server";
 import { INBOX_BODY_LIMIT } from "./federation/inbox";
 import { inboxHttpHandler } from "./federation/inbox-http";
@@ -35,6 +37,9 @@ export interface StartOptions {
     delivery?: false | (Partial<Omit<DeliveryTuning, "retry">> & { retry?: Partial<RetryPolicy> });
     // Name resolution for the fetcher (tests give loopback peers names).
     resolve?: Resolver;
+    // `false`: the refresh of fetched remote badges makes no passes by itself (tests call
+    // `remoteBadgeRefresh.runPass()`). Otherwise tuning beside what the environment sets.
+    refresh?: false | Partial<RemoteBadgeRefreshTuning>;
   };
 }
 
@@ -46,6 +51,8 @@ export interface RunningServer {
   fetcher: Fetcher;
   delivery: DeliveryWorker | null;
   federation: FederationRuntime;
+  /** Asks again for remote badges fetched here; passes by itself unless turned off. */
+  remoteBadgeRefresh: RemoteBadgeRefresher;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   // Late-bound: remote badges arriving tell open pages, and the hub needs the outbox.
   let realtimeEvents: BadgeEvents = noBadgeEvents;
+  const cachePolicy = remoteBadgeCachePolicy(env.REMOTE_BADGE_STALE_HOURS);
   const federation = createFederationRuntime({
     db,
     publicUrl: env.PUBLIC_URL,
@@ -100,11 +108,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     allowPlainHttp: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
     onRemoteBadgeChanged: (badgeId) => realtimeEvents.badgeChanged(badgeId, "published"),
     onEndorsementsChanged: (badgeId) => realtimeEvents.badgeChanged(badgeId, "endorsements"),
+    cachePolicy,
   });
   const realtime = createRealtime({ io, db, auth, publicUrl: env.PUBLIC_URL, federation: federation.outbox });
   realtimeEvents = realtime.events;
   const deliveryTuning = options.federation?.delivery;
   const delivery = deliveryTuning === false ? null : createDeliveryWorker({ db, fetcher, ...deliveryTuning });
+  const refreshTuning = options.federation?.refresh;
+  const remoteBadgeRefresh = createRemoteBadgeRefresher({
+    db,
+    lookUp: federation.lookUpRemoteBadge,
+    intervalMs: env.REMOTE_BADGE_REFRESH_MINUTES * 60_000,
+    batchSize: env.REMOTE_BADGE_REFRESH_BATCH,
+    ...(refreshTuning || {}),
+  });
 
   inboxHttp = inboxHttpHandler({ receive: federation.receive, publicUrl: env.PUBLIC_URL, limit: INBOX_BODY_LIMIT, headers: SECURITY_HEADERS });
 
@@ -144,6 +161,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   );
 
   delivery?.start();
+  if (refreshTuning !== false && env.REMOTE_BADGE_REFRESH_MINUTES > 0) remoteBadgeRefresh.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -153,9 +171,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     fetcher,
     delivery,
     federation,
+    remoteBadgeRefresh,
     async close() {
-      // First, so in-flight deliveries are finished or released while the database is open.
-      await delivery?.stop();
+      // First, so in-flight deliveries and look-ups are finished or released while the database is open.
+      await Promise.all([delivery?.stop(), remoteBadgeRefresh.stop()]);
       fetcher.close();
       await realtime.close();
       io.close();

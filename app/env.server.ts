@@ -19,6 +19,12 @@ const EnvSchema = z.object({
     .enum(["0", "1", "false", "true"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  // Remote badges fetched here (prerequisites; not those of organisations followed, whose
+  // activities keep them current) are asked for again: a pass every this many minutes (0:
+  // never), copies older than this many hours, at most this many badges a pass.
+  REMOTE_BADGE_REFRESH_MINUTES: z.coerce.number().int().min(0).default(360),
+  REMOTE_BADGE_STALE_HOURS: z.coerce.number().positive().default(24),
+  REMOTE_BADGE_REFRESH_BATCH: z.coerce.number().int().positive().max(10_000).default(100),
   // Instance operators: people signed in with these e-mails see the /admin pages.
   ADMIN_EMAILS: z
     .string()

@@ -365,6 +365,50 @@ export const prerequisiteEdges = sqliteTable(
 );
 export type PrerequisiteEdgeRow = typeof prerequisiteEdges.$inferSelect;
 
+// Remote badges this instance fetched itself (named as prerequisites, pasted, or reached
+// from those), with when it last had them and when to ask their home instance again. Those
+// whose steward an organisation here follows are kept current by its Update and Delete
+// activities and are not asked again; the others are re-fetched by the periodic refresh
+// (federation/remote-badge-refresh.ts, ADR 010). `goneSince` is set when the home answered
+// that the badge is gone (404, 410, a Tombstone) and our copy was withdrawn for it: such a
+// badge is asked again at a slower rate and restored if it answers with a version again.
+// A transient failure (timeout, 5xx, network) only sets `lastError` and a retry.
+export const remoteBadgeFetches = sqliteTable(
+  "remote_badge_fetches",
+  {
+    badgeId: text("badge_id")
+      .primaryKey()
+      .references(() => badges.id, { onDelete: "cascade" }),
+    // The last time its home answered with a version (stored, hash-checked).
+    fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+    // The last time we asked, whatever the answer.
+    checkedAt: integer("checked_at", { mode: "timestamp_ms" }).notNull(),
+    // Due for the refresh from then; moved ahead while a pass holds it.
+    nextCheckAt: integer("next_check_at", { mode: "timestamp_ms" }).notNull(),
+    goneSince: integer("gone_since", { mode: "timestamp_ms" }),
+    // Answers of "gone" in a row: the slower re-checks back off with it.
+    goneChecks: integer("gone_checks").notNull().default(0),
+    // Transient failures in a row since the last answer.
+    failures: integer("failures").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [index("remote_badge_fetches_due_idx").on(t.nextCheckAt)],
+);
+export type RemoteBadgeFetch = typeof remoteBadgeFetches.$inferSelect;
+
+// What each pass of the refresh did (the latest few are kept), for operators.
+export const remoteBadgeRefreshPasses = sqliteTable("remote_badge_refresh_passes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
+  checked: integer("checked").notNull(),
+  refreshed: integer("refreshed").notNull(),
+  restored: integer("restored").notNull(),
+  gone: integer("gone").notNull(),
+  failed: integer("failed").notNull(),
+});
+export type RemoteBadgeRefreshPass = typeof remoteBadgeRefreshPasses.$inferSelect;
+
 export const ENDORSEMENT_STATUSES = ["pending", "accepted", "declined", "withdrawn"] as const;
 export type EndorsementStatus = (typeof ENDORSEMENT_STATUSES)[number];
 // Pending and accepted endorsements are live: at most one per (endorser, badge).

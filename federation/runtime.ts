@@ -25,7 +25,8 @@ import { actorKeysFor, rsaKeyId, rsaPrivateKey } from "./keys";
 import { enqueueActivity } from "./outbox";
 import { verifyProof } from "./proof";
 import { federationOutbox, forwardToBadgeAudience } from "./publisher";
-import { remoteBadgeLookup } from "./badge-lookup";
+import { remoteBadgeLookup, type RemoteBadgeLookUp } from "./badge-lookup";
+import type { RemoteBadgeCachePolicy } from "../app/services/remote-badge-cache.server";
 import { actorDirectory, storedActor } from "./remote-actors";
 import { createCredentialNetwork } from "./credential-network";
 import type { CredentialNetwork } from "../app/services/credential-network";
@@ -89,6 +90,8 @@ export interface FederationRuntimeOptions {
   onRemoteBadgeChanged?(badgeId: string): void;
   /** After commit: endorsements of a badge changed here through federation. */
   onEndorsementsChanged?(badgeId: string): void;
+  /** When remote badges fetched here are due to be asked for again (the defaults otherwise). */
+  cachePolicy?: RemoteBadgeCachePolicy;
 }
 
 export interface FederationRuntime {
@@ -103,6 +106,8 @@ export interface FederationRuntime {
   /** What verifying learners' imported credentials needs of the network and of keys. */
   credentials: CredentialNetwork;
   lookUp(input: string): Promise<Discovery>;
+  /** The look-up of a remote badge by its URL (what the outbox offers services, and the refresh uses). */
+  lookUpRemoteBadge: RemoteBadgeLookUp;
   /** Back-fills started and not yet finished (tests wait on them). */
   idle(): Promise<void>;
 }
@@ -131,7 +136,7 @@ export function federationDeps(options: Omit<FederationRuntimeOptions, "allowPla
       return null;
     }
   };
-  const following: FollowingDeps = {
+  const following: FollowingDeps & { cachePolicy?: RemoteBadgeCachePolicy } = {
     db,
     publicUrl,
     fetcher,
@@ -144,6 +149,7 @@ export function federationDeps(options: Omit<FederationRuntimeOptions, "allowPla
     mirrorImage,
     allowPlainHttp: options.allowPlainHttp ?? false,
     onRemoteBadgeChanged: options.onRemoteBadgeChanged,
+    cachePolicy: options.cachePolicy,
   };
   return { following, keys, actors, fetchDocument, mirrorImage, lookUpRemoteBadge: remoteBadgeLookup(following) };
 }
@@ -233,6 +239,7 @@ export function createFederationRuntime(options: FederationRuntimeOptions): Fede
     unfollow: (userId, organisationId, followingUri) => unfollowOrganisation(following, userId, organisationId, followingUri),
     credentials: createCredentialNetwork({ fetcher: options.fetcher, allowPlainHttp: options.allowPlainHttp }),
     lookUp: (input) => lookUp(following, input),
+    lookUpRemoteBadge,
     async idle() {
       while (pending.size) await Promise.allSettled([...pending]);
     },

@@ -6,9 +6,10 @@ import { formatTime } from "~/components/format";
 import { ValidationError } from "~/services/errors";
 import { deliveryQueueSummary, requireInstanceAdmin, retryDeadDeliveries } from "~/services/federation-admin.server";
 import { addRelay, listRelays, removeRelay } from "~/services/relays.server";
+import { checkRemoteBadgeNow, remoteBadgeCachePolicy, remoteBadgeCacheSummary } from "~/services/remote-badge-cache.server";
 import { formAction, handle, requireUser } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "Federation deliveries and relays · Badge Commons" }];
+export const meta: MetaFunction = () => [{ title: "Federation deliveries, fetched badges and relays · Badge Commons" }];
 
 const RetrySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry-host"), host: z.string().trim().min(1).max(300) }),
@@ -19,7 +20,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   return handle(() => {
     requireInstanceAdmin(context.env.ADMIN_EMAILS, user);
-    return { ...deliveryQueueSummary(context.services.db), relays: listRelays(context.services.db) };
+    const db = context.services.db;
+    return {
+      ...deliveryQueueSummary(db),
+      relays: listRelays(db),
+      cache: remoteBadgeCacheSummary(db, new Date(), remoteBadgeCachePolicy(context.env.REMOTE_BADGE_STALE_HOURS)),
+      cacheStaleHours: context.env.REMOTE_BADGE_STALE_HOURS,
+    };
   });
 }
 
@@ -32,7 +39,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     host: String(form.get("host") ?? ""),
     deliveryId: String(form.get("deliveryId") ?? ""),
     inboxUrl: String(form.get("inboxUrl") ?? ""),
+    badgeId: String(form.get("badgeId") ?? ""),
   };
+  if (values.intent === "check-remote-badge") {
+    return formAction(values, async () => {
+      const badgeId = z.string().trim().min(1).max(100).safeParse(values.badgeId);
+      if (!badgeId.success) throw new ValidationError("Choose which remote badge to check.");
+      const { uri, answer } = await checkRemoteBadgeNow(context.services, badgeId.data);
+      const said =
+        answer.status === "found"
+          ? `${answer.name} was fetched again from its instance${answer.restored ? " and is available again" : ""}.`
+          : answer.status === "gone"
+            ? `${uri} is gone from its instance (${answer.reason}); it shows as unavailable and is checked again later.`
+            : `${uri} could not be fetched now (${answer.reason}); what is shown stays as it was, and it is tried again later.`;
+      return { ok: true as const, message: said };
+    });
+  }
   if (values.intent === "add-relay" || values.intent === "remove-relay") {
     const ctx = context.services;
     return formAction(values, () => {
@@ -192,6 +214,96 @@ export default function FederationAdmin() {
           </table>
         </div>
       )}
+
+      <h2 id="fetched-heading">Remote badges fetched here</h2>
+      <section aria-labelledby="fetched-heading" className="stack">
+        <p className="muted">
+          Badges of other instances named as prerequisites are fetched and kept here. Those of organisations followed
+          here stay current through their activities; the others are fetched again once they are {q.cacheStaleHours}{" "}
+          hours old. One whose instance answers that it is gone shows as unavailable and is checked again less and less
+          often, and comes back if it answers again; a timeout or server error changes nothing shown.
+        </p>
+        <dl className="queue-figures" aria-label="Fetched remote badges">
+          <div>
+            <dt>Fresh</dt>
+            <dd>{q.cache.fresh}</dd>
+          </div>
+          <div>
+            <dt>Stale</dt>
+            <dd>{q.cache.stale}</dd>
+          </div>
+          <div>
+            <dt>Unavailable</dt>
+            <dd>{q.cache.unavailable}</dd>
+          </div>
+          <div>
+            <dt>Kept by following</dt>
+            <dd>{q.cache.followed}</dd>
+          </div>
+        </dl>
+        <p>
+          {q.cache.lastPass ? (
+            <>
+              Last refresh {when(q.cache.lastPass.startedAt)}: {q.cache.lastPass.checked} checked,{" "}
+              {q.cache.lastPass.refreshed} refreshed, {q.cache.lastPass.restored} available again,{" "}
+              {q.cache.lastPass.gone} gone, {q.cache.lastPass.failed} failed for now.
+            </>
+          ) : (
+            "No refresh has run yet."
+          )}
+        </p>
+        {q.cache.attention.length ? (
+          <div className="table-wrap">
+            <table className="deliveries">
+              <caption className="visually-hidden">Fetched remote badges that are unavailable, stale or failing</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Badge</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last fetched</th>
+                  <th scope="col">Next check</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {q.cache.attention.map((b) => (
+                  <tr key={b.badgeId}>
+                    <td>
+                      {b.name ?? b.uri} <span className="muted small">{b.host}</span>
+                      <div className="muted small">{b.uri}</div>
+                    </td>
+                    <td>
+                      {b.state === "unavailable" ? (
+                        <span className="pill withdrawn">unavailable since {when(b.goneSince)}</span>
+                      ) : (
+                        b.state
+                      )}
+                      {b.failures > 0 ? <div className="muted small">{b.failures} failed in a row</div> : null}
+                    </td>
+                    <td>{when(b.fetchedAt)}</td>
+                    <td>{when(b.nextCheckAt)}</td>
+                    <td className="error-text">{b.lastError ?? ""}</td>
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="check-remote-badge" />
+                        <input type="hidden" name="badgeId" value={b.badgeId} />
+                        <button type="submit" className="small secondary">
+                          Check now<span className="visually-hidden"> {b.name ?? b.uri}</span>
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>None is unavailable, stale or failing.</p>
+        )}
+      </section>
 
       <h2 id="relays-heading">Relays</h2>
       <section aria-labelledby="relays-heading" className="stack">

@@ -25,8 +25,9 @@ export interface ActorProof {
 
 /** What looking up a badge of another instance by its URL came to. */
 export type RemoteBadgeLookup =
-  // Fetched and stored here (or refreshed): our copy is `badgeId`.
-  | { status: "found"; badgeUri: string; badgeId: string; name: string; prerequisiteUris: string[] }
+  // Fetched and stored here (or refreshed): our copy is `badgeId`. `restored`: the copy had
+  // been withdrawn because its instance once answered that it was gone, and is back.
+  | { status: "found"; badgeUri: string; badgeId: string; name: string; prerequisiteUris: string[]; restored?: boolean }
   // Its instance says it is no more (404, 410 or a Tombstone): a copy held here is withdrawn.
   | { status: "gone"; reason: string }
   // Not to be had now (the instance did not answer, refused, or this is not a badge).
@@ -74,6 +75,7 @@ export interface FederationOutbox {
    * instance) and stores it as the inbox stores a remote version, in its own transaction.
    * Never throws for what the other side answers; outside any transaction (it awaits the
    * network). Failures are remembered for a while, so retyping a dead URL does not refetch it.
+   * Every answer about a copy held here is recorded for the periodic refresh (ADR 010).
    */
   lookUpRemoteBadge(uri: string, options?: { refresh?: boolean }): Promise<RemoteBadgeLookup>;
 }

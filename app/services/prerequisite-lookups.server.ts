@@ -4,9 +4,9 @@
 // fetched too, a few steps deep, within a budget: enough to see the pathway an author is
 // joining without crawling the network on every save. What cannot be had stays named in
 // the content and shows as unavailable; nothing is dropped.
-import { and, eq, inArray, isNotNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { badges, organisations } from "../../db/schema";
+import { badges, organisations, remoteBadgeFetches } from "../../db/schema";
 import type { ServiceContext } from "./context.server";
 import type { RemoteBadgeLookup } from "./federation-outbox";
 import { BadgeUriSchema } from "./prerequisites";
@@ -38,14 +38,24 @@ function notHeld(db: DatabaseLike, publicUrl: string, uris: string[]): string[] 
   return candidates.filter((u) => !held.has(u));
 }
 
-/** Of `uris`, the remote badges held here and not withdrawn: copies that may be out of date. */
+/**
+ * Of `uris`, the remote badges held here that may be out of date: those not withdrawn, and
+ * those withdrawn only because their home once answered that they were gone.
+ */
 function heldRemote(db: DatabaseLike, uris: string[]): string[] {
   if (!uris.length) return [];
   return db
     .select({ uri: badges.uri })
     .from(badges)
     .innerJoin(organisations, eq(organisations.id, badges.stewardOrganisationId))
-    .where(and(inArray(badges.uri, [...new Set(uris)]), isNotNull(organisations.host), ne(badges.status, "withdrawn")))
+    .leftJoin(remoteBadgeFetches, eq(remoteBadgeFetches.badgeId, badges.id))
+    .where(
+      and(
+        inArray(badges.uri, [...new Set(uris)]),
+        isNotNull(organisations.host),
+        or(ne(badges.status, "withdrawn"), isNotNull(remoteBadgeFetches.goneSince)),
+      ),
+    )
     .all()
     .map((b) => b.uri);
 }

@@ -18,6 +18,14 @@ import {
 import { BadgeContentSchema, type BadgeContent } from "./badge-content";
 import { indexPublishedVersion } from "./catalogue-index.server";
 import { indexPrerequisites } from "./prerequisite-index.server";
+import {
+  clearFoundGone,
+  DEFAULT_REMOTE_BADGE_CACHE_POLICY,
+  forgetRemoteBadgeFetch,
+  recordRemoteBadgeFoundGone,
+  wasFoundGone,
+  type RemoteBadgeCachePolicy,
+} from "./remote-badge-cache.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { computeVersionHash } from "./versions.server";
 
@@ -82,6 +90,9 @@ export interface AppliedRemoteVersion {
   versionId: string;
   badgeCreated: boolean;
   versionCreated: boolean;
+  // The copy had been withdrawn because its home answered that it was gone; it answers
+  // again with a version, so it is back.
+  restored: boolean;
 }
 
 const originOf = (uri: string) => new URL(uri).origin;
@@ -90,7 +101,9 @@ const originOf = (uri: string) => new URL(uri).origin;
  * Stores a version of a remote badge sent or published by `actorUri`, which must be the
  * badge's steward. A version already held is accepted again only unchanged (same hash):
  * re-deliveries and back-fills are harmless, rewrites are refused. The latest version and
- * the badge's status (published or deprecated) follow what the steward says.
+ * the badge's status (published or deprecated) follow what the steward says. A copy we
+ * withdrew only because its home once answered that it was gone is restored; one its
+ * steward withdrew (a Delete) is not.
  */
 export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, input: RemoteBadgeVersion): AppliedRemoteVersion {
   const parsed = RemoteBadgeVersionSchema.safeParse(input);
@@ -114,7 +127,8 @@ export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, inpu
     let badge = tx.select().from(badges).where(eq(badges.uri, v.badgeUri)).get();
     const badgeCreated = !badge;
     if (badge && badge.stewardOrganisationId !== steward.id) throw new ForbiddenError("That badge has another steward.");
-    if (badge?.status === "withdrawn") throw new ConflictError("That badge was withdrawn by its steward.");
+    const restored = badge?.status === "withdrawn" && wasFoundGone(tx, badge.id);
+    if (badge?.status === "withdrawn" && !restored) throw new ConflictError("That badge was withdrawn by its steward.");
     if (!badge) {
       const id = randomUUID();
       tx.insert(badges)
@@ -165,8 +179,14 @@ export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, inpu
       replaceCoauthors(tx, badge.id, v.coauthorUris);
       indexPublishedVersion(tx, badge.id);
       indexPrerequisites(tx, badge.id);
+    } else if (restored) {
+      // An older version than the latest held came back: the badge is back all the same.
+      tx.update(badges).set({ status: v.status, updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
+      indexPublishedVersion(tx, badge.id);
+      indexPrerequisites(tx, badge.id);
     }
-    return { badgeId: badge.id, versionId, badgeCreated, versionCreated: !held };
+    if (restored) clearFoundGone(tx, badge.id);
+    return { badgeId: badge.id, versionId, badgeCreated, versionCreated: !held, restored };
   });
 }
 
@@ -186,6 +206,8 @@ export function withdrawRemoteBadge(db: DatabaseLike, actorUri: string, badgeUri
     const steward = tx.select().from(organisations).where(eq(organisations.id, badge.stewardOrganisationId)).get();
     if (!steward?.host || steward.uri !== actorUri) throw new ForbiddenError("Only a badge's steward withdraws it.");
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
+    // The steward's own word: final, not asked for again.
+    forgetRemoteBadgeFetch(tx, badge.id);
     indexPublishedVersion(tx, badge.id);
     indexPrerequisites(tx, badge.id);
     return { badgeId: badge.id };
@@ -196,14 +218,25 @@ export function withdrawRemoteBadge(db: DatabaseLike, actorUri: string, badgeUri
  * The badge's own instance answers, at the badge's URI, that it is gone (404, 410 or a
  * Tombstone): what a Delete from its steward would say, learnt by asking. Our copy leaves
  * the catalogue and the prerequisite graph like a withdrawn badge, and badges that name it
- * show it as unavailable. Only copies of remote badges; null when none is held.
+ * show it as unavailable. Only copies of remote badges. Unlike a Delete this is not final:
+ * the answer is recorded (remote-badge-cache.server.ts), the badge is asked for again at a
+ * slower rate, and restored if it answers with a version. Returns the copy withdrawn now;
+ * null when none is held, or it was withdrawn already.
  */
-export function recordRemoteBadgeGone(db: DatabaseLike, badgeUri: string): { badgeId: string } | null {
+export function recordRemoteBadgeGone(
+  db: DatabaseLike,
+  badgeUri: string,
+  check: { at?: Date; reason?: string; policy?: RemoteBadgeCachePolicy } = {},
+): { badgeId: string } | null {
   return db.transaction((tx) => {
     const badge = tx.select().from(badges).where(eq(badges.uri, badgeUri)).get();
-    if (!badge || badge.status === "withdrawn") return null;
+    if (!badge) return null;
     const steward = tx.select().from(organisations).where(eq(organisations.id, badge.stewardOrganisationId)).get();
     if (!steward?.host) throw new ForbiddenError("A badge of this instance is not withdrawn by what another says.");
+    // Withdrawn by its steward's Delete: that stands, whatever is answered since.
+    if (badge.status === "withdrawn" && !wasFoundGone(tx, badge.id)) return null;
+    recordRemoteBadgeFoundGone(tx, badge.id, check.at ?? new Date(), check.reason ?? "Its instance says it is gone.", check.policy ?? DEFAULT_REMOTE_BADGE_CACHE_POLICY);
+    if (badge.status === "withdrawn") return null;
     tx.update(badges).set({ status: "withdrawn", updatedAt: new Date() }).where(eq(badges.id, badge.id)).run();
     indexPublishedVersion(tx, badge.id);
     indexPrerequisites(tx, badge.id);

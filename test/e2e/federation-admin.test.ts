@@ -2,6 +2,10 @@ import { eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../db/schema";
+import { emptyContent } from "../../app/services/badge-content";
+import { recordRemoteBadgeFetched } from "../../app/services/remote-badge-cache.server";
+import { applyRemoteBadgeVersion, recordRemoteBadgeGone, recordRemoteOrganisation } from "../../app/services/remote-badges.server";
+import { computeVersionHash } from "../../app/services/versions.server";
 import { actorKeysFor } from "../../federation/keys";
 import { enqueueActivity } from "../../federation/outbox";
 import { e2eSkipped, launchBrowser, screenshot, signUpInBrowser } from "../support/browser";
@@ -59,6 +63,52 @@ describe.skipIf(e2eSkipped)("the operator's federation page in Chromium", () => 
     await page.goto(`${server.url}/admin/federation`);
     expect(await page.getByText("No dead deliveries.").count()).toBe(1);
     await screenshot(page, "admin-federation-retried");
+    await context.close();
+  });
+
+  it("shows the remote badges fetched here and asks again for one from a plain form", async () => {
+    // Badges of an instance at an address where nothing answers (connection refused).
+    const home = "http://127.0.0.1:1";
+    const steward = recordRemoteOrganisation(server.db, { uri: `${home}/orgs/faraway`, handle: "faraway", host: "127.0.0.1:1", name: "Faraway" });
+    const held = (id: string, name: string, fetchedHoursAgo: number) => {
+      const content = { ...emptyContent(name), summary: "In short.", criteria: "Do it." };
+      const { badgeId } = applyRemoteBadgeVersion(server.db, steward.uri, {
+        badgeUri: `${home}/badges/${id}`,
+        versionUri: `${home}/badges/${id}/versions/1`,
+        number: 1,
+        content,
+        stewardUri: steward.uri,
+        coauthorUris: [],
+        contentHash: computeVersionHash({ content, stewardUri: steward.uri, coauthorUris: [], number: 1 }),
+        publishedAt: new Date("2030-11-30T10:00:00Z"),
+      });
+      recordRemoteBadgeFetched(server.db, badgeId, new Date(Date.now() - fetchedHoursAgo * 3_600_000));
+      return `${home}/badges/${id}`;
+    };
+    held("fresh", "Fresh Badge", 1);
+    held("old", "Map Reading", 48);
+    recordRemoteBadgeGone(server.db, held("gone", "Gone Badge", 72), { reason: "Its instance answered 410." });
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/signin`);
+    await page.getByLabel("E-mail").fill("grace@example.org");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.goto(`${server.url}/admin/federation`);
+    const figures = page.getByRole("definition");
+    const figure = async (term: string) => (await page.locator(`dl[aria-label="Fetched remote badges"] div`, { hasText: term }).locator("dd").textContent())?.trim();
+    expect(await figures.count()).toBeGreaterThan(4);
+    expect([await figure("Fresh"), await figure("Stale"), await figure("Unavailable")]).toEqual(["1", "1", "1"]);
+    expect(await page.getByText("No refresh has run yet.").count()).toBe(1);
+    const gone = page.getByRole("row", { name: /Gone Badge/ });
+    expect(await gone.textContent()).toContain("unavailable since");
+    await screenshot(page, "admin-federation-fetched-badges");
+
+    await page.getByRole("button", { name: "Check now Map Reading" }).click();
+    expect(await page.getByRole("status").textContent()).toMatch(/^http:\/\/127\.0\.0\.1:1\/badges\/old could not be fetched now \(.+\); what is shown stays as it was/);
+    expect(await page.getByRole("row", { name: /Map Reading/ }).textContent()).toContain("1 failed in a row");
+    await screenshot(page, "admin-federation-fetched-badge-checked");
     await context.close();
   });
 
