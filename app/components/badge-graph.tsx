@@ -1,7 +1,8 @@
 // A picture of a prerequisite graph, drawn on the server as plain SVG from a layout made by
 // badge-graph-layout.server.ts, and the same graph as a nested list beside it (what screen
 // readers and keyboards use; the picture is one image to them). Takes a plain BadgeGraph:
-// a badge page passes the graph around its badge, a pathway page can pass its own.
+// a badge page passes the graph around its badge, a pathway page its own (goal, steps and
+// the pathway's order of steps, drawn dashed: advice, not a badge's rule).
 //
 // Every cue has words or a shape as well as a colour: each box says where the learner
 // stands ("Held, proven", "Can earn now"…) and has its own border (double, solid, dotted,
@@ -34,6 +35,8 @@ const STYLE: Record<ProgressStyle, { fill: string; stroke: string; dash?: string
   none: { fill: "#ffffff", stroke: "#6b7682", width: 1.5, label: "" },
 };
 const UNAVAILABLE = { fill: "url(#{id}-hatch)", stroke: "#a1271d", dash: "4 3", width: 1.5 };
+// A pathway's order of steps (GraphCondition.route): dashed, where prerequisites are solid.
+const ROUTE_DASH = "6 4";
 
 const clip = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
 
@@ -140,9 +143,18 @@ function More({ x, y, up }: { x: number; y: number; up: boolean }) {
   );
 }
 
+/** What a junction says: its rule, after the route's name when it has words of its own (clipped to fit its box). */
+function junctionText(c: GraphCondition, width: number): string {
+  const rule = junctionLabel(c);
+  if (!c.junctionText) return rule;
+  // About 6.5 px a character at 11 px, bold, with room for the tick.
+  const room = Math.floor((width - 12) / 6.5) - (c.met ? 2 : 0);
+  return c.size === 1 ? clip(c.junctionText, room) : `${clip(c.junctionText, Math.max(4, room - rule.length - 3))} · ${rule}`;
+}
+
 function Junction({ condition, box }: { condition: GraphCondition; box: { x: number; y: number; width: number; height: number } }) {
   const met = condition.met === true;
-  const label = junctionLabel(condition);
+  const label = junctionText(condition, box.width);
   return (
     <>
       {condition.members.length < condition.size ? <More x={box.x + box.width - 16} y={box.y} up /> : null}
@@ -155,6 +167,7 @@ function Junction({ condition, box }: { condition: GraphCondition; box: { x: num
         fill={met ? "#e6f4ea" : "#ffffff"}
         stroke={met ? "#1e6b3a" : MUTED}
         strokeWidth={1.5}
+        strokeDasharray={condition.route !== undefined ? ROUTE_DASH : undefined}
       />
       <text x={box.x + box.width / 2} y={box.y + box.height / 2 + 4} textAnchor="middle" fontSize={11} fontWeight={600} fill={INK}>
         {met ? `✓ ${label}` : label}
@@ -172,6 +185,13 @@ const path = (points: [number, number][]) => points.map(([x, y], i) => `${i ? "L
 
 function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
   const present = new Set(graph.badges.filter((b) => !unavailable(b)).map((b) => progressStyle(b.learner)));
+  const routes = graph.conditions.some((c) => c.route !== undefined);
+  const line = (dash?: string) => (
+    <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
+      <line x1={2} y1={9} x2={20} y2={9} stroke={MUTED} strokeWidth={1.5} strokeDasharray={dash} />
+      <path d="M20,5 L27,9 L20,13 z" fill={MUTED} />
+    </svg>
+  );
   const styles = (["proven", "held", "ready", "planned"] as const).filter((s) => present.has(s));
   const swatch = (fill: string, stroke: string, dash: string | undefined, width: number, double = false) => (
     <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
@@ -203,6 +223,16 @@ function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
         </svg>{" "}
         A rule joining the badges above it: how many of them are needed
       </li>
+      {routes ? (
+        <>
+          <li>
+            {line()} A prerequisite: the badge below asks for it
+          </li>
+          <li>
+            {line(ROUTE_DASH)} The pathway&rsquo;s order: on its route, the badge below comes after (advice, not a prerequisite)
+          </li>
+        </>
+      ) : null}
       {graph.badges.some((b) => b.host) ? <li>“on host”: a badge of another instance</li> : null}
     </ul>
   );
@@ -246,6 +276,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
       {layout.edges.map((e, i) => {
         const fromHeld = e.from !== null && held.has(graph.badges[e.from]?.key);
         const intoJunction = e.from !== null && layout.junctions[e.condition] !== null;
+        const route = graph.conditions[e.condition]?.route !== undefined;
         return (
           <path
             key={`e${i}`}
@@ -253,6 +284,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
             fill="none"
             stroke={fromHeld ? "#1e6b3a" : MUTED}
             strokeWidth={fromHeld ? 2.5 : 1.5}
+            strokeDasharray={route ? ROUTE_DASH : undefined}
             markerEnd={intoJunction ? undefined : `url(#${id}-arrow${fromHeld ? "-held" : ""})`}
           />
         );
@@ -272,7 +304,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
 
 const isWebUrl = (u: string) => /^https?:\/\//i.test(u);
 
-function BadgeItem({ badge, focus }: { badge: GraphBadge; focus: boolean }) {
+function BadgeItem({ badge, focus, focusWords = "this badge" }: { badge: GraphBadge; focus: boolean; focusWords?: string }) {
   const label = badgeLabel(badge);
   const name = badge.href ? (
     <Link to={badge.href}>{label}</Link>
@@ -284,7 +316,7 @@ function BadgeItem({ badge, focus }: { badge: GraphBadge; focus: boolean }) {
     <span>{label}</span>
   );
   const notes = [
-    focus ? "this badge" : null,
+    focus ? focusWords : null,
     badge.host ? `on ${badge.host}` : null,
     unavailable(badge) ? (badge.availability === "withdrawn" ? "unavailable: withdrawn by its steward" : "unavailable: not found on its instance") : null,
     badge.availability === "deprecated" ? "deprecated" : null,
@@ -324,7 +356,7 @@ function conditionNote(c: GraphCondition): string {
 }
 
 /** What leads to `key`: its conditions, each with its badges and what leads to them in turn. */
-function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: Set<string>; focus: string | null }): ReactNode {
+function LeadsTo({ keyOf, ix, seen, focus, focusWords }: { keyOf: string; ix: Index; seen: Set<string>; focus: string | null; focusWords?: string }): ReactNode {
   const conditions = ix.conditionsOf.get(keyOf) ?? [];
   if (!conditions.length) return null;
   return (
@@ -339,7 +371,7 @@ function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: S
               seen.add(m);
               return (
                 <li key={m}>
-                  <BadgeItem badge={badge} focus={m === focus} />
+                  <BadgeItem badge={badge} focus={m === focus} focusWords={focusWords} />
                   {again ? (
                     <span className="muted small"> (shown above)</span>
                   ) : (
@@ -347,7 +379,7 @@ function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: S
                       {badge.moreBefore && !(ix.conditionsOf.get(m) ?? []).some((x) => x.members.length) ? (
                         <span className="muted small"> (its own prerequisites are not drawn)</span>
                       ) : null}
-                      <LeadsTo keyOf={m} ix={ix} seen={seen} focus={focus} />
+                      <LeadsTo keyOf={m} ix={ix} seen={seen} focus={focus} focusWords={focusWords} />
                     </>
                   )}
                 </li>
@@ -376,7 +408,11 @@ function LeadsOn({ keyOf, ix, seen }: { keyOf: string; ix: Index; seen: Set<stri
           <li key={c.key}>
             <BadgeItem badge={badge} focus={false} />
             <span className="muted small">
-              {c.size === 1 ? " — needs it" : ` — needs it as one of: ${conditionWords(c).toLowerCase()}${conditionNote(c)}`}
+              {c.route !== undefined
+                ? ` — comes after it ${c.route ? `on the route “${c.route}”` : "on the pathway"}${c.size === 1 ? "" : `, as one of: ${conditionWords({ ...c, route: undefined }).toLowerCase()}${conditionNote(c)}`}`
+                : c.size === 1
+                  ? " — needs it"
+                  : ` — needs it as one of: ${conditionWords(c).toLowerCase()}${conditionNote(c)}`}
               {others(ix, c) ? `, and ${others(ix, c)} more ${others(ix, c) === 1 ? "condition" : "conditions"}` : ""}
             </span>
             <LeadsOn keyOf={c.badge} ix={ix} seen={seen} />
@@ -384,6 +420,51 @@ function LeadsOn({ keyOf, ix, seen }: { keyOf: string; ix: Index; seen: Set<stri
         );
       })}
     </ul>
+  );
+}
+
+/** A pathway's graph as a list: from its goal back along its routes, then any step on no route (a draft's). */
+function PathwayList({ graph, ix, focus, H }: { graph: BadgeGraph; ix: Index; focus: GraphBadge; H: "h3" | "h4" }) {
+  const name = badgeLabel(focus);
+  const reached = new Set([focus.key]);
+  const walk = (key: string) => {
+    for (const c of ix.conditionsOf.get(key) ?? [])
+      for (const m of c.members)
+        if (!reached.has(m)) {
+          reached.add(m);
+          walk(m);
+        }
+  };
+  walk(focus.key);
+  const stray = graph.badges.filter((b) => !reached.has(b.key));
+  const seen = new Set([focus.key]);
+  return (
+    <div className="graph-list">
+      <H>{`How the pathway leads to ${name}`}</H>
+      {(ix.conditionsOf.get(focus.key) ?? []).length ? (
+        <LeadsTo keyOf={focus.key} ix={ix} seen={seen} focus={focus.key} focusWords="the goal" />
+      ) : (
+        <p className="small">No route leads to it yet.</p>
+      )}
+      {focus.learner ? (
+        <p className="small">
+          <BadgeItem badge={focus} focus focusWords="the goal" />
+        </p>
+      ) : null}
+      {stray.length ? (
+        <>
+          <H>On no route yet</H>
+          <ul>
+            {stray.map((b) => (
+              <li key={b.key}>
+                <BadgeItem badge={b} focus={false} />
+                <LeadsTo keyOf={b.key} ix={ix} seen={seen} focus={focus.key} focusWords="the goal" />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
   );
 }
 
@@ -408,6 +489,7 @@ export function BadgeGraphList({ graph, headingLevel = 3 }: { graph: BadgeGraph;
     );
   }
   const name = badgeLabel(focus);
+  if (graph.kind === "pathway") return <PathwayList graph={graph} ix={ix} focus={focus} H={H} />;
   const hasBefore = (ix.conditionsOf.get(focus.key) ?? []).length > 0;
   const hasAfter = (ix.namedIn.get(focus.key) ?? []).length > 0;
   return (
