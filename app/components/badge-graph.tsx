@@ -38,18 +38,55 @@ const UNAVAILABLE = { fill: "url(#{id}-hatch)", stroke: "#a1271d", dash: "4 3", 
 // A pathway's order of steps (GraphCondition.route): dashed, where prerequisites are solid.
 const ROUTE_DASH = "6 4";
 
-const clip = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
+// ---- Fitting words to boxes of fixed size ------------------------------------------------
+// The server cannot measure text, so it estimates: each character's advance in em, as
+// DejaVu Sans Bold draws it (the widest of the usual system fonts: others leave room).
+function charEm(c: string): number {
+  if (/[ijlIJ'|.,:;! ]/.test(c)) return 0.35;
+  if (/[ftr()[\]\-/\\"*`_]/.test(c)) return 0.5;
+  if (/[csz?]/.test(c)) return 0.6;
+  if (/[wW]/.test(c)) return 1.1;
+  if (/[mM%@]/.test(c)) return 1.05;
+  if (/[A-Z&#+<=>^~]/.test(c)) return 0.82;
+  if (/[\x21-\x7e]/.test(c)) return 0.72;
+  // Other scripts and symbols: a full em.
+  return 1;
+}
 
-/** Words wrapped into at most `count` lines of `max` characters, the last clipped. */
-function wrap(text: string, max: number, count: number): string[] {
+/** About how wide `text` is at `size` px, bold. */
+export const textWidth = (text: string, size: number) => [...text].reduce((w, c) => w + charEm(c), 0) * size;
+
+/** `text` cut to `width` px at `size`, with an ellipsis when cut. */
+function clip(text: string, size: number, width: number): string {
+  if (textWidth(text, size) <= width) return text;
+  const chars = [...text];
+  while (chars.length && textWidth(`${chars.join("")}…`, size) > width) chars.pop();
+  return `${chars.join("").trimEnd()}…`;
+}
+
+/** Words wrapped into at most `count` lines of `width` px, a word longer than a line cut up, the last line clipped. */
+function wrap(text: string, size: number, width: number, count: number): string[] {
+  const fits = (t: string) => textWidth(t, size) <= width;
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((w) => {
+      if (fits(w)) return [w];
+      const pieces = [""];
+      for (const c of w) {
+        if (fits(pieces[pieces.length - 1] + c)) pieces[pieces.length - 1] += c;
+        else pieces.push(c);
+      }
+      return pieces;
+    });
   const lines: string[] = [""];
-  for (const w of text.split(/\s+/)) {
+  for (const w of words) {
     const i = lines.length - 1;
     if (!lines[i]) lines[i] = w;
-    else if ([...`${lines[i]} ${w}`].length <= max || lines.length === count) lines[i] = `${lines[i]} ${w}`;
+    else if (fits(`${lines[i]} ${w}`) || lines.length === count) lines[i] = `${lines[i]} ${w}`;
     else lines.push(w);
   }
-  return lines.map((l) => clip(l, max));
+  return lines.map((l) => clip(l, size, width));
 }
 
 const unavailable = (b: GraphBadge) => b.availability === "withdrawn" || b.availability === "unknown";
@@ -81,30 +118,32 @@ function BadgeBox({
 }) {
   const style = unavailable(badge) ? { ...UNAVAILABLE, fill: UNAVAILABLE.fill.replace("{id}", id) } : STYLE[progressStyle(badge.learner)];
   const { x, y, width: w, height: h } = box;
-  // A badge not known here is named by its address, cut into lines (it has no spaces to wrap at).
-  const name = badge.name
-    ? wrap(badge.name, 23, 2)
-    : wrap(badge.key.replace(/^https?:\/\//i, "").replace(/(.{20})/g, "$1 "), 20, 2);
+  // Inside the box's padding, a little short of its right edge. A badge not known
+  // here is named by its address, cut into lines (it has no spaces to wrap at).
+  const room = w - 18;
+  const name = wrap(badge.name ?? badge.key.replace(/^https?:\/\//i, ""), 13, room, 2);
   const status = statusLine(badge);
   const lines: ReactNode[] = [];
-  let ty = y + 18;
+  // Two lines of name at the top, the home instance and the learner's progress at the
+  // bottom (the home instance lowest when there is no progress to say).
+  let ty = y + 17;
   name.forEach((line, i) => {
     lines.push(
       <tspan key={`n${i}`} x={x + 10} y={ty} fontWeight={700} fontSize={13}>
         {line}
       </tspan>,
     );
-    ty += 16;
+    ty += 15;
   });
   if (badge.host)
     lines.push(
-      <tspan key="host" x={x + 10} y={y + h - 25} fontSize={11} fill={MUTED} fontStyle="italic">
-        {clip(`on ${badge.host}`, 28)}
+      <tspan key="host" x={x + 10} y={status ? y + h - 24 : y + h - 8} fontSize={11} fill={MUTED} fontStyle="italic">
+        {clip(`on ${badge.host}`, 11, room)}
       </tspan>,
     );
   if (status)
     lines.push(
-      <tspan key="status" x={x + 10} y={y + h - 9} fontSize={11} fontWeight={700} fill={unavailable(badge) ? "#a1271d" : INK}>
+      <tspan key="status" x={x + 10} y={y + h - 8} fontSize={11} fontWeight={700} fill={unavailable(badge) ? "#a1271d" : INK}>
         {`${status.mark ? `${status.mark} ` : ""}${status.text}`}
       </tspan>,
     );
@@ -147,9 +186,9 @@ function More({ x, y, up }: { x: number; y: number; up: boolean }) {
 function junctionText(c: GraphCondition, width: number): string {
   const rule = junctionLabel(c);
   if (!c.junctionText) return rule;
-  // About 6.5 px a character at 11 px, bold, with room for the tick.
-  const room = Math.floor((width - 12) / 6.5) - (c.met ? 2 : 0);
-  return c.size === 1 ? clip(c.junctionText, room) : `${clip(c.junctionText, Math.max(4, room - rule.length - 3))} · ${rule}`;
+  // Inside its rounded ends, with room for the tick.
+  const room = width - 18 - (c.met ? textWidth("✓ ", 11) : 0);
+  return c.size === 1 ? clip(c.junctionText, 11, room) : `${clip(c.junctionText, 11, Math.max(40, room - textWidth(` · ${rule}`, 11)))} · ${rule}`;
 }
 
 function Junction({ condition, box }: { condition: GraphCondition; box: { x: number; y: number; width: number; height: number } }) {
