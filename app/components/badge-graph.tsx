@@ -1,7 +1,8 @@
 // A picture of a prerequisite graph, drawn on the server as plain SVG from a layout made by
 // badge-graph-layout.server.ts, and the same graph as a nested list beside it (what screen
 // readers and keyboards use; the picture is one image to them). Takes a plain BadgeGraph:
-// a badge page passes the graph around its badge, a pathway page can pass its own.
+// a badge page passes the graph around its badge, a pathway page its own (goal, steps and
+// the pathway's order of steps, drawn dashed: advice, not a badge's rule).
 //
 // Every cue has words or a shape as well as a colour: each box says where the learner
 // stands ("Held, proven", "Can earn now"…) and has its own border (double, solid, dotted,
@@ -34,19 +35,58 @@ const STYLE: Record<ProgressStyle, { fill: string; stroke: string; dash?: string
   none: { fill: "#ffffff", stroke: "#6b7682", width: 1.5, label: "" },
 };
 const UNAVAILABLE = { fill: "url(#{id}-hatch)", stroke: "#a1271d", dash: "4 3", width: 1.5 };
+// A pathway's order of steps (GraphCondition.route): dashed, where prerequisites are solid.
+const ROUTE_DASH = "6 4";
 
-const clip = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text);
+// ---- Fitting words to boxes of fixed size ------------------------------------------------
+// The server cannot measure text, so it estimates: each character's advance in em, as
+// DejaVu Sans Bold draws it (the widest of the usual system fonts: others leave room).
+function charEm(c: string): number {
+  if (/[ijlIJ'|.,:;! ]/.test(c)) return 0.35;
+  if (/[ftr()[\]\-/\\"*`_]/.test(c)) return 0.5;
+  if (/[csz?]/.test(c)) return 0.6;
+  if (/[wW]/.test(c)) return 1.1;
+  if (/[mM%@]/.test(c)) return 1.05;
+  if (/[A-Z&#+<=>^~]/.test(c)) return 0.82;
+  if (/[\x21-\x7e]/.test(c)) return 0.72;
+  // Other scripts and symbols: a full em.
+  return 1;
+}
 
-/** Words wrapped into at most `count` lines of `max` characters, the last clipped. */
-function wrap(text: string, max: number, count: number): string[] {
+/** About how wide `text` is at `size` px, bold. */
+export const textWidth = (text: string, size: number) => [...text].reduce((w, c) => w + charEm(c), 0) * size;
+
+/** `text` cut to `width` px at `size`, with an ellipsis when cut. */
+function clip(text: string, size: number, width: number): string {
+  if (textWidth(text, size) <= width) return text;
+  const chars = [...text];
+  while (chars.length && textWidth(`${chars.join("")}…`, size) > width) chars.pop();
+  return `${chars.join("").trimEnd()}…`;
+}
+
+/** Words wrapped into at most `count` lines of `width` px, a word longer than a line cut up, the last line clipped. */
+function wrap(text: string, size: number, width: number, count: number): string[] {
+  const fits = (t: string) => textWidth(t, size) <= width;
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((w) => {
+      if (fits(w)) return [w];
+      const pieces = [""];
+      for (const c of w) {
+        if (fits(pieces[pieces.length - 1] + c)) pieces[pieces.length - 1] += c;
+        else pieces.push(c);
+      }
+      return pieces;
+    });
   const lines: string[] = [""];
-  for (const w of text.split(/\s+/)) {
+  for (const w of words) {
     const i = lines.length - 1;
     if (!lines[i]) lines[i] = w;
-    else if ([...`${lines[i]} ${w}`].length <= max || lines.length === count) lines[i] = `${lines[i]} ${w}`;
+    else if (fits(`${lines[i]} ${w}`) || lines.length === count) lines[i] = `${lines[i]} ${w}`;
     else lines.push(w);
   }
-  return lines.map((l) => clip(l, max));
+  return lines.map((l) => clip(l, size, width));
 }
 
 const unavailable = (b: GraphBadge) => b.availability === "withdrawn" || b.availability === "unknown";
@@ -78,30 +118,32 @@ function BadgeBox({
 }) {
   const style = unavailable(badge) ? { ...UNAVAILABLE, fill: UNAVAILABLE.fill.replace("{id}", id) } : STYLE[progressStyle(badge.learner)];
   const { x, y, width: w, height: h } = box;
-  // A badge not known here is named by its address, cut into lines (it has no spaces to wrap at).
-  const name = badge.name
-    ? wrap(badge.name, 23, 2)
-    : wrap(badge.key.replace(/^https?:\/\//i, "").replace(/(.{20})/g, "$1 "), 20, 2);
+  // Inside the box's padding, a little short of its right edge. A badge not known
+  // here is named by its address, cut into lines (it has no spaces to wrap at).
+  const room = w - 18;
+  const name = wrap(badge.name ?? badge.key.replace(/^https?:\/\//i, ""), 13, room, 2);
   const status = statusLine(badge);
   const lines: ReactNode[] = [];
-  let ty = y + 18;
+  // Two lines of name at the top, the home instance and the learner's progress at the
+  // bottom (the home instance lowest when there is no progress to say).
+  let ty = y + 17;
   name.forEach((line, i) => {
     lines.push(
       <tspan key={`n${i}`} x={x + 10} y={ty} fontWeight={700} fontSize={13}>
         {line}
       </tspan>,
     );
-    ty += 16;
+    ty += 15;
   });
   if (badge.host)
     lines.push(
-      <tspan key="host" x={x + 10} y={y + h - 25} fontSize={11} fill={MUTED} fontStyle="italic">
-        {clip(`on ${badge.host}`, 28)}
+      <tspan key="host" x={x + 10} y={status ? y + h - 24 : y + h - 8} fontSize={11} fill={MUTED} fontStyle="italic">
+        {clip(`on ${badge.host}`, 11, room)}
       </tspan>,
     );
   if (status)
     lines.push(
-      <tspan key="status" x={x + 10} y={y + h - 9} fontSize={11} fontWeight={700} fill={unavailable(badge) ? "#a1271d" : INK}>
+      <tspan key="status" x={x + 10} y={y + h - 8} fontSize={11} fontWeight={700} fill={unavailable(badge) ? "#a1271d" : INK}>
         {`${status.mark ? `${status.mark} ` : ""}${status.text}`}
       </tspan>,
     );
@@ -140,9 +182,18 @@ function More({ x, y, up }: { x: number; y: number; up: boolean }) {
   );
 }
 
+/** What a junction says: its rule, after the route's name when it has words of its own (clipped to fit its box). */
+function junctionText(c: GraphCondition, width: number): string {
+  const rule = junctionLabel(c);
+  if (!c.junctionText) return rule;
+  // Inside its rounded ends, with room for the tick.
+  const room = width - 18 - (c.met ? textWidth("✓ ", 11) : 0);
+  return c.size === 1 ? clip(c.junctionText, 11, room) : `${clip(c.junctionText, 11, Math.max(40, room - textWidth(` · ${rule}`, 11)))} · ${rule}`;
+}
+
 function Junction({ condition, box }: { condition: GraphCondition; box: { x: number; y: number; width: number; height: number } }) {
   const met = condition.met === true;
-  const label = junctionLabel(condition);
+  const label = junctionText(condition, box.width);
   return (
     <>
       {condition.members.length < condition.size ? <More x={box.x + box.width - 16} y={box.y} up /> : null}
@@ -155,6 +206,7 @@ function Junction({ condition, box }: { condition: GraphCondition; box: { x: num
         fill={met ? "#e6f4ea" : "#ffffff"}
         stroke={met ? "#1e6b3a" : MUTED}
         strokeWidth={1.5}
+        strokeDasharray={condition.route !== undefined ? ROUTE_DASH : undefined}
       />
       <text x={box.x + box.width / 2} y={box.y + box.height / 2 + 4} textAnchor="middle" fontSize={11} fontWeight={600} fill={INK}>
         {met ? `✓ ${label}` : label}
@@ -172,6 +224,13 @@ const path = (points: [number, number][]) => points.map(([x, y], i) => `${i ? "L
 
 function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
   const present = new Set(graph.badges.filter((b) => !unavailable(b)).map((b) => progressStyle(b.learner)));
+  const routes = graph.conditions.some((c) => c.route !== undefined);
+  const line = (dash?: string) => (
+    <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
+      <line x1={2} y1={9} x2={20} y2={9} stroke={MUTED} strokeWidth={1.5} strokeDasharray={dash} />
+      <path d="M20,5 L27,9 L20,13 z" fill={MUTED} />
+    </svg>
+  );
   const styles = (["proven", "held", "ready", "planned"] as const).filter((s) => present.has(s));
   const swatch = (fill: string, stroke: string, dash: string | undefined, width: number, double = false) => (
     <svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">
@@ -203,6 +262,16 @@ function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
         </svg>{" "}
         A rule joining the badges above it: how many of them are needed
       </li>
+      {routes ? (
+        <>
+          <li>
+            {line()} A prerequisite: the badge below asks for it
+          </li>
+          <li>
+            {line(ROUTE_DASH)} The pathway&rsquo;s order: on its route, the badge below comes after (advice, not a prerequisite)
+          </li>
+        </>
+      ) : null}
       {graph.badges.some((b) => b.host) ? <li>“on host”: a badge of another instance</li> : null}
     </ul>
   );
@@ -246,6 +315,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
       {layout.edges.map((e, i) => {
         const fromHeld = e.from !== null && held.has(graph.badges[e.from]?.key);
         const intoJunction = e.from !== null && layout.junctions[e.condition] !== null;
+        const route = graph.conditions[e.condition]?.route !== undefined;
         return (
           <path
             key={`e${i}`}
@@ -253,6 +323,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
             fill="none"
             stroke={fromHeld ? "#1e6b3a" : MUTED}
             strokeWidth={fromHeld ? 2.5 : 1.5}
+            strokeDasharray={route ? ROUTE_DASH : undefined}
             markerEnd={intoJunction ? undefined : `url(#${id}-arrow${fromHeld ? "-held" : ""})`}
           />
         );
@@ -272,7 +343,7 @@ export function BadgeGraphPicture({ graph, layout, id = "badge-graph" }: { graph
 
 const isWebUrl = (u: string) => /^https?:\/\//i.test(u);
 
-function BadgeItem({ badge, focus }: { badge: GraphBadge; focus: boolean }) {
+function BadgeItem({ badge, focus, focusWords = "this badge" }: { badge: GraphBadge; focus: boolean; focusWords?: string }) {
   const label = badgeLabel(badge);
   const name = badge.href ? (
     <Link to={badge.href}>{label}</Link>
@@ -284,7 +355,7 @@ function BadgeItem({ badge, focus }: { badge: GraphBadge; focus: boolean }) {
     <span>{label}</span>
   );
   const notes = [
-    focus ? "this badge" : null,
+    focus ? focusWords : null,
     badge.host ? `on ${badge.host}` : null,
     unavailable(badge) ? (badge.availability === "withdrawn" ? "unavailable: withdrawn by its steward" : "unavailable: not found on its instance") : null,
     badge.availability === "deprecated" ? "deprecated" : null,
@@ -324,7 +395,7 @@ function conditionNote(c: GraphCondition): string {
 }
 
 /** What leads to `key`: its conditions, each with its badges and what leads to them in turn. */
-function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: Set<string>; focus: string | null }): ReactNode {
+function LeadsTo({ keyOf, ix, seen, focus, focusWords }: { keyOf: string; ix: Index; seen: Set<string>; focus: string | null; focusWords?: string }): ReactNode {
   const conditions = ix.conditionsOf.get(keyOf) ?? [];
   if (!conditions.length) return null;
   return (
@@ -339,7 +410,7 @@ function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: S
               seen.add(m);
               return (
                 <li key={m}>
-                  <BadgeItem badge={badge} focus={m === focus} />
+                  <BadgeItem badge={badge} focus={m === focus} focusWords={focusWords} />
                   {again ? (
                     <span className="muted small"> (shown above)</span>
                   ) : (
@@ -347,7 +418,7 @@ function LeadsTo({ keyOf, ix, seen, focus }: { keyOf: string; ix: Index; seen: S
                       {badge.moreBefore && !(ix.conditionsOf.get(m) ?? []).some((x) => x.members.length) ? (
                         <span className="muted small"> (its own prerequisites are not drawn)</span>
                       ) : null}
-                      <LeadsTo keyOf={m} ix={ix} seen={seen} focus={focus} />
+                      <LeadsTo keyOf={m} ix={ix} seen={seen} focus={focus} focusWords={focusWords} />
                     </>
                   )}
                 </li>
@@ -376,7 +447,11 @@ function LeadsOn({ keyOf, ix, seen }: { keyOf: string; ix: Index; seen: Set<stri
           <li key={c.key}>
             <BadgeItem badge={badge} focus={false} />
             <span className="muted small">
-              {c.size === 1 ? " — needs it" : ` — needs it as one of: ${conditionWords(c).toLowerCase()}${conditionNote(c)}`}
+              {c.route !== undefined
+                ? ` — comes after it ${c.route ? `on the route “${c.route}”` : "on the pathway"}${c.size === 1 ? "" : `, as one of: ${conditionWords({ ...c, route: undefined }).toLowerCase()}${conditionNote(c)}`}`
+                : c.size === 1
+                  ? " — needs it"
+                  : ` — needs it as one of: ${conditionWords(c).toLowerCase()}${conditionNote(c)}`}
               {others(ix, c) ? `, and ${others(ix, c)} more ${others(ix, c) === 1 ? "condition" : "conditions"}` : ""}
             </span>
             <LeadsOn keyOf={c.badge} ix={ix} seen={seen} />
@@ -384,6 +459,51 @@ function LeadsOn({ keyOf, ix, seen }: { keyOf: string; ix: Index; seen: Set<stri
         );
       })}
     </ul>
+  );
+}
+
+/** A pathway's graph as a list: from its goal back along its routes, then any step on no route (a draft's). */
+function PathwayList({ graph, ix, focus, H }: { graph: BadgeGraph; ix: Index; focus: GraphBadge; H: "h3" | "h4" }) {
+  const name = badgeLabel(focus);
+  const reached = new Set([focus.key]);
+  const walk = (key: string) => {
+    for (const c of ix.conditionsOf.get(key) ?? [])
+      for (const m of c.members)
+        if (!reached.has(m)) {
+          reached.add(m);
+          walk(m);
+        }
+  };
+  walk(focus.key);
+  const stray = graph.badges.filter((b) => !reached.has(b.key));
+  const seen = new Set([focus.key]);
+  return (
+    <div className="graph-list">
+      <H>{`How the pathway leads to ${name}`}</H>
+      {(ix.conditionsOf.get(focus.key) ?? []).length ? (
+        <LeadsTo keyOf={focus.key} ix={ix} seen={seen} focus={focus.key} focusWords="the goal" />
+      ) : (
+        <p className="small">No route leads to it yet.</p>
+      )}
+      {focus.learner ? (
+        <p className="small">
+          <BadgeItem badge={focus} focus focusWords="the goal" />
+        </p>
+      ) : null}
+      {stray.length ? (
+        <>
+          <H>On no route yet</H>
+          <ul>
+            {stray.map((b) => (
+              <li key={b.key}>
+                <BadgeItem badge={b} focus={false} />
+                <LeadsTo keyOf={b.key} ix={ix} seen={seen} focus={focus.key} focusWords="the goal" />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
   );
 }
 
@@ -408,6 +528,7 @@ export function BadgeGraphList({ graph, headingLevel = 3 }: { graph: BadgeGraph;
     );
   }
   const name = badgeLabel(focus);
+  if (graph.kind === "pathway") return <PathwayList graph={graph} ix={ix} focus={focus} H={H} />;
   const hasBefore = (ix.conditionsOf.get(focus.key) ?? []).length > 0;
   const hasAfter = (ix.namedIn.get(focus.key) ?? []).length > 0;
   return (

@@ -1,10 +1,14 @@
 // The body of a pathway's public page and of its version pages: who stands behind it, its
-// goal, its routes and steps, and its versions. Presentation only.
+// goal, its routes and steps, its versions, and its map (the graph picture and list,
+// app/components/badge-graph.tsx). Presentation only.
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { BadgeImage, DateText, organisationParam } from "./catalogue";
 import { BadgeRefLink, PathwayRoutes, type BadgeRefView, type PathwayStructureView } from "./pathway";
 import { catalogueHref } from "~/utils/catalogue-url";
+import { BadgeGraphFigure } from "./badge-graph";
+import type { BadgeGraph } from "~/services/badge-graph";
+import type { GraphLayout } from "~/services/badge-graph-layout.server";
 
 interface OrgView {
   name: string;
@@ -42,7 +46,18 @@ function Org({ org }: { org: OrgView }) {
   );
 }
 
-export function PathwayPage({ pathway, notice, tools }: { pathway: PathwayPageView; notice?: ReactNode; tools?: ReactNode }) {
+export function PathwayPage({
+  pathway,
+  notice,
+  tools,
+  graph,
+}: {
+  pathway: PathwayPageView;
+  notice?: ReactNode;
+  tools?: ReactNode;
+  // The pathway drawn (pathway-graph.server.ts `drawPathwayGraph`); null when it has no steps.
+  graph?: { graph: BadgeGraph; layout: GraphLayout | null } | null;
+}) {
   return (
     <article className="pathway-page">
       <header className="pathway-header">
@@ -134,6 +149,12 @@ export function PathwayPage({ pathway, notice, tools }: { pathway: PathwayPageVi
           </section>
         </aside>
       </div>
+      {graph ? (
+        <section aria-labelledby="pathway-graph-heading" className="graph-section">
+          <h2 id="pathway-graph-heading">Map of the pathway</h2>
+          <BadgeGraphFigure graph={graph.graph} layout={graph.layout} id="pathway-graph" />
+        </section>
+      ) : null}
     </article>
   );
 }

@@ -17,6 +17,7 @@ import { learnerBadgeState, learnerBadgeUris, markBadge, unmarkBadge } from "~/s
 import { badgeGraph } from "~/services/badge-graph.server";
 import { layoutBadgeGraph } from "~/services/badge-graph-layout.server";
 import { BadgeGraphFigure } from "~/components/badge-graph";
+import { pathwaysThroughBadge } from "~/services/pathway-queries.server";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -89,6 +90,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       endorsements: endorsementSection(db, id, user?.id ?? null, { badgeName: content.name }),
       learning: { signedIn: !!user, state: user ? learnerBadgeState(db, user.id, badge.uri) : null },
       graph: graph.badges.length > 1 ? { graph, layout } : null,
+      // Published pathways, here and received, that lead to it or pass through it.
+      pathways: pathwaysThroughBadge(db, badge.uri),
     };
   });
 }
@@ -282,6 +285,7 @@ function PublicBadgePage({ data }: { data: PublicData }) {
             </ul>
           </section>
           <LearnerCard data={data.learning} badgeName={content.name} back={`/badges/${data.id}`} />
+          <OnPathways pathways={data.pathways} />
           <SharedBy sharers={data.sharedBy} />
           <ShareForms data={data} />
           <Versions data={data} />
@@ -322,6 +326,28 @@ function HomeNotice({ home, stewardName }: { home: NonNullable<PublicData["badge
         ) : null}
       </ul>
     </div>
+  );
+}
+
+/** The published pathways that lead to this badge or pass through it; nothing when there are none. */
+function OnPathways({ pathways }: { pathways: PublicData["pathways"] }) {
+  if (!pathways.length) return null;
+  return (
+    <section aria-labelledby="pathways-heading" className="card">
+      <h2 id="pathways-heading">On pathways</h2>
+      <ul className="plain-list">
+        {pathways.map((p) => (
+          <li key={p.id}>
+            <Link to={`/pathways/${p.id}`}>{p.name}</Link>
+            <span className="muted small">
+              {` · ${p.role === "goal" ? "its goal" : "a step"}`}
+              {p.host ? ` · on ${p.host}` : ""}
+              {p.status === "deprecated" ? " · deprecated" : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

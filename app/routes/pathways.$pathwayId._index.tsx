@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PathwayPage, type PathwayPageView } from "~/components/pathway-page";
 import { hasUnpublishedChanges } from "~/services/pathway-publishing.server";
 import { describePathway, pathwayVersionView } from "~/services/pathway-queries.server";
+import { drawPathwayGraph } from "~/services/pathway-graph.server";
+import { learnerBadgeUris } from "~/services/learner-badges.server";
 import { currentPathwayRevision, pathwayAccess, pathwayRevisionContent } from "~/services/pathways.server";
 import { NotFoundError } from "~/services/errors";
 import { handle, optionalUser } from "~/utils/http.server";
@@ -16,8 +18,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await optionalUser(request, context);
-  return handle(() => {
+  return handle(async () => {
     const { db } = context.services;
+    const learner = user ? learnerBadgeUris(db, user.id) : null;
     const access = pathwayAccess(db, params.pathwayId!, user?.id ?? null);
     const { pathway } = access;
     if (pathway.status === "withdrawn") throw data({ message: "This pathway was withdrawn by its steward." }, { status: 410 });
@@ -31,6 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       return {
         preview: true,
         tools,
+        graph: await drawPathwayGraph(db, structure, learner),
         pathway: {
           ...structure,
           id: pathway.id,
@@ -44,15 +48,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       };
     }
     tools.draftAhead = access.isMember && local && hasUnpublishedChanges(db, pathway);
-    return { preview: false, tools, pathway: pathwayPageView(pathwayVersionView(db, pathway.id)) };
+    const view = pathwayVersionView(db, pathway.id);
+    return { preview: false, tools, pathway: pathwayPageView(view), graph: await drawPathwayGraph(db, view, learner) };
   });
 }
 
 export default function PathwayRoute() {
-  const { pathway, preview, tools } = useLoaderData<typeof loader>();
+  const { pathway, preview, tools, graph } = useLoaderData<typeof loader>();
   return (
     <PathwayPage
       pathway={pathway}
+      graph={graph}
       notice={
         preview ? (
           <p className="notice warn" role="status">

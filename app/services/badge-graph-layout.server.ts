@@ -14,6 +14,8 @@ import { drawsJunction, graphShapeKey, type BadgeGraph } from "./badge-graph";
 
 export const BADGE_BOX = { width: 184, height: 70 } as const;
 export const JUNCTION_BOX = { width: 104, height: 26 } as const;
+// A junction with words of its own (`junctionText`: a pathway route's name and rule).
+export const LABELLED_JUNCTION_BOX = { width: 176, height: 26 } as const;
 
 export interface Box {
   x: number;
@@ -72,7 +74,7 @@ function elkGraph(graph: Pick<BadgeGraph, "badges" | "conditions">): ElkNode {
     if (target === undefined) return;
     const members = c.members.map((m) => index.get(m)).filter((m): m is number => m !== undefined);
     if (drawsJunction(c)) {
-      children.push({ id: `j${ci}`, ...JUNCTION_BOX });
+      children.push({ id: `j${ci}`, ...(c.junctionText ? LABELLED_JUNCTION_BOX : JUNCTION_BOX) });
       edges.push({ id: `e${ci}`, sources: [`j${ci}`], targets: [`b${target}`] });
       for (const m of members) edges.push({ id: `e${ci}_${m}`, sources: [`b${m}`], targets: [`j${ci}`] });
     } else {

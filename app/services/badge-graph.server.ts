@@ -86,7 +86,7 @@ function unlockers(db: DatabaseLike, uris: string[], limit: number) {
 }
 
 /** Of `uris`, those some badge names as a prerequisite (one indexed probe each). */
-function namedByAny(db: DatabaseLike, uris: string[]): Set<string> {
+export function namedByAny(db: DatabaseLike, uris: string[]): Set<string> {
   if (!uris.length) return new Set();
   const rows = db.all<{ uri: string }>(sql`
     SELECT j.value AS uri FROM json_each(${JSON.stringify(uris)}) j
@@ -207,12 +207,25 @@ function boxesOf(db: DatabaseLike, uris: string[], conditions: Map<string, Prere
  * caller adds its conditions (`GraphCondition`) and passes the `BadgeGraph` to
  * `layoutBadgeGraph` and `BadgeGraphFigure`. Two queries, whatever the number of badges.
  */
-export function graphBadges(db: DatabaseLike, uris: readonly string[], learner?: LearnerHoldings | null): GraphBadge[] {
+export function graphBadges(
+  db: DatabaseLike,
+  uris: readonly string[],
+  learner?: LearnerHoldings | null,
+  // Their conditions, when the caller has read them already (`readPrerequisiteConditions`).
+  known?: ReadonlyMap<string, PrerequisiteCondition[]>,
+): GraphBadge[] {
   const unique = [...new Set(uris)];
   const holdings = learner ? { held: new Set(learner.held), planned: new Set(learner.planned), proven: new Set(learner.proven) } : null;
-  const conditions = new Map<string, PrerequisiteCondition[]>();
-  if (holdings) conditionsOf(edgesFromUris(db, unique), conditions);
+  const conditions = new Map(known ?? []);
+  if (holdings && !known) conditionsOf(edgesFromUris(db, unique), conditions);
   return boxesOf(db, unique, conditions, holdings);
+}
+
+/** Each badge's prerequisite conditions as its latest version states them, by URI (one query; none: absent). */
+export function readPrerequisiteConditions(db: DatabaseLike, uris: readonly string[]): Map<string, PrerequisiteCondition[]> {
+  const conditions = new Map<string, PrerequisiteCondition[]>();
+  conditionsOf(edgesFromUris(db, [...new Set(uris)]), conditions);
+  return conditions;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,7 +1,8 @@
 // The picture of a prerequisite graph as plain data: badges, the conditions that join them,
 // and where a learner stands with each. A badge page builds one around its badge
-// (badge-graph.server.ts); a pathway page can build one from its steps and pass it to the
-// same layout (badge-graph-layout.server.ts) and figure (app/components/badge-graph.tsx).
+// (badge-graph.server.ts); a pathway page builds one from its goal, steps and routes
+// (pathway-graph.server.ts) and passes it to the same layout (badge-graph-layout.server.ts)
+// and figure (app/components/badge-graph.tsx).
 // Pure: shared by the server and the components.
 import { describeCondition } from "./prerequisites";
 
@@ -47,6 +48,13 @@ export interface GraphCondition {
   // For the signed-in learner: how many of all its badges they hold, and whether that is enough.
   held: number | null;
   met: boolean | null;
+  // Set when the condition is not the badge's rule but a pathway's order of steps (its
+  // advice: "on this route, after these"): the route's name, or "" for a pathway's only,
+  // unnamed route. Drawn with dashed arrows; the list says it in a pathway's words.
+  route?: string;
+  // Draws the condition as a wider junction with these words even when it names one badge
+  // (a pathway with several routes labels each route's way into its goal).
+  junctionText?: string;
 }
 
 export interface BadgeGraph {
@@ -59,6 +67,8 @@ export interface BadgeGraph {
   conditions: GraphCondition[];
   // What the caps left out, said under the picture; null when everything is drawn.
   leftOut: string | null;
+  // A pathway's picture (its goal as the focus, its routes as conditions) rather than a badge's.
+  kind?: "badge" | "pathway";
 }
 
 /** A condition's rule as the picture's junction says it: "any 1 of 3", "2 of 3", "all 3", "required". */
@@ -68,11 +78,18 @@ export function junctionLabel(c: Pick<GraphCondition, "requiredNumber" | "size">
   return c.requiredNumber === 1 ? `any 1 of ${c.size}` : `${c.requiredNumber} of ${c.size}`;
 }
 
-/** The same rule in the words of the badge pages ("Any 1 of these 3"), for the list beside the picture. */
-export const conditionWords = (c: Pick<GraphCondition, "requiredNumber" | "size">) => describeCondition(c);
+/**
+ * The same rule in the words of the badge pages ("Any 1 of these 3"), for the list beside
+ * the picture; a pathway's order in its own ("On the route “Foundations”, after any 1 of these 3").
+ */
+export function conditionWords(c: Pick<GraphCondition, "requiredNumber" | "size" | "route">): string {
+  if (c.route === undefined) return describeCondition(c);
+  const where = c.route ? `On the route “${c.route}”` : "On the pathway";
+  return `${where}, after ${c.size === 1 ? "this step" : describeCondition(c).toLowerCase()}`;
+}
 
-/** Whether a condition is drawn as its own junction: when it chooses among badges, or joins several. */
-export const drawsJunction = (c: Pick<GraphCondition, "size">) => c.size > 1;
+/** Whether a condition is drawn as its own junction: when it chooses among badges, joins several, or is labelled. */
+export const drawsJunction = (c: Pick<GraphCondition, "size" | "junctionText">) => c.size > 1 || !!c.junctionText;
 
 /** Where the learner stands, in words (also drawn in each box, so colour is never the only cue). */
 export function progressWords(state: GraphLearnerState | null): string | null {
@@ -105,6 +122,9 @@ export const badgeLabel = (b: Pick<GraphBadge, "name" | "key">) => b.name ?? b.k
  */
 export function graphShapeKey(graph: Pick<BadgeGraph, "badges" | "conditions">): string {
   const index = new Map(graph.badges.map((b, i) => [b.key, i]));
-  const conditions = graph.conditions.map((c) => `${index.get(c.badge)}:${c.requiredNumber}/${c.size}:${c.members.map((m) => index.get(m)).join(",")}`);
+  // A labelled junction is wider (badge-graph-layout.server.ts): it is part of the shape.
+  const conditions = graph.conditions.map(
+    (c) => `${index.get(c.badge)}:${c.requiredNumber}/${c.size}${c.junctionText ? "L" : ""}:${c.members.map((m) => index.get(m)).join(",")}`,
+  );
   return `${graph.badges.length}|${conditions.join(";")}`;
 }

@@ -304,13 +304,26 @@ export function countPathways(db: DatabaseLike, query: Pick<PathwayQuery, "q" | 
   return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}`)?.n ?? 0;
 }
 
-/** Pathways that lead to a badge (as their goal) or pass through it (as a step), published ones only. */
-export function pathwaysThroughBadge(db: DatabaseLike, badgeUri: string): { id: string; name: string; role: "goal" | "step" }[] {
-  return db.all<{ id: string; name: string; role: "goal" | "step" }>(sql`
-    SELECT p.id AS id, e.name AS name, pb.role AS role
+export interface PathwayThroughBadge {
+  id: string;
+  name: string;
+  role: "goal" | "step";
+  status: "published" | "deprecated";
+  // The steward's instance for a pathway of another instance (our copy of it); null for ours.
+  host: string | null;
+}
+
+/**
+ * Pathways that lead to a badge (as their goal) or pass through it (as a step), published
+ * ones only, here and received from other instances: goals first, then by name.
+ */
+export function pathwaysThroughBadge(db: DatabaseLike, badgeUri: string): PathwayThroughBadge[] {
+  return db.all<PathwayThroughBadge>(sql`
+    SELECT p.id AS id, e.name AS name, pb.role AS role, p.status AS status, o.host AS host
     FROM pathway_badges pb JOIN pathways p ON p.id = pb.pathway_id JOIN pathway_entries e ON e.pathway_id = p.id
+      JOIN organisations o ON o.id = p.steward_organisation_id
     WHERE pb.badge_uri = ${badgeUri} AND p.status IN ('published', 'deprecated')
-    ORDER BY pb.role, e.name`);
+    ORDER BY pb.role, e.name, p.id`);
 }
 
 export interface StewardedPathway {

@@ -1,14 +1,17 @@
 // Composing and publishing a pathway in Chromium, as a steward's admin does it: from the
 // organisation's page to a started pathway, the editor (goal and steps from the catalogue,
 // a badge of another instance pasted, guidance, a stage made a choice), approval and
-// publication, and the public page on a wide and a narrow screen.
+// publication, the public page on a wide and a narrow screen, its map (the graph picture
+// with the learner's progress, and the same as a list, with and without JavaScript), and
+// the badge pages that list the pathway.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { badges, users, type Badge } from "../../db/schema";
 import { makePublishedBadge } from "../support/catalogue-factories";
 import { addMember, makeOrganisation } from "../support/factories";
-import { e2eSkipped, launchBrowser, screenshot, signUpInBrowser } from "../support/browser";
+import { e2eSkipped, launchBrowser, screenshot, screenshotOf, signUpInBrowser } from "../support/browser";
+import { setLearnerBadge } from "../../app/services/learner-badges.server";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(e2eSkipped)("composing a pathway in Chromium", () => {
@@ -17,8 +20,11 @@ describe.skipIf(e2eSkipped)("composing a pathway in Chromium", () => {
   let page: Page;
   let goal: Badge;
   let si101: Badge;
+  let toc: Badge;
   let remote: Badge;
   let pathwayId: string;
+  let amaraId: string;
+  let stewardOrg: Parameters<typeof makePublishedBadge>[1]["steward"];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -30,14 +36,17 @@ describe.skipIf(e2eSkipped)("composing a pathway in Chromium", () => {
     });
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await signUpInBrowser(page, server.url, "Amara", "amara@example.org");
-    const amaraId = server.db.select().from(users).where(eq(users.email, "amara@example.org")).get()!.id;
+    amaraId = server.db.select().from(users).where(eq(users.email, "amara@example.org")).get()!.id;
     const steward = makeOrganisation(server.db, { name: "Changemakers", handle: "changemakers" });
     addMember(server.db, steward.id, amaraId, "owner");
+    stewardOrg = steward;
     const publicUrl = `http://localhost:${server.port}`;
-    const publish = (name: string, summary: string) => makePublishedBadge(server.db, { steward, publicUrl, content: { name, summary } });
+    const publish = (name: string, summary: string, prerequisites: string[] = []) =>
+      makePublishedBadge(server.db, { steward, publicUrl, content: { name, summary, prerequisites } });
     goal = publish("Changemaker Foundations", "The goal.");
     si101 = publish("Social Innovation 101", "Spot a social problem.");
-    publish("Theory of Change", "Map how change happens.");
+    // Its own prerequisite: the map draws it as a solid arrow, the pathway's order dashed.
+    toc = publish("Theory of Change", "Map how change happens.", [si101.uri]);
     const peer = makeOrganisation(server.db, { handle: "riverside", name: "Riverside Library", host: "peer.example", kind: "community" });
     remote = makePublishedBadge(server.db, { steward: peer, content: { name: "Community Archiving" }, publicUrl: "https://peer.example" });
     server.db.update(badges).set({ remoteUrl: "https://peer.example/b/archiving" }).where(eq(badges.id, remote.id)).run();
@@ -114,5 +123,74 @@ describe.skipIf(e2eSkipped)("composing a pathway in Chromium", () => {
     expect(await page.getByRole("link", { name: "Changemaker Foundations" }).first().isVisible()).toBe(true);
     expect(pathwayId).toBeTruthy();
     expect(pageErrors).toEqual([]);
+  });
+
+  it("draws the pathway's map with the learner's progress, and the same as a list", async () => {
+    // Amara holds Social Innovation 101 and plans the goal.
+    setLearnerBadge(server.db, amaraId, si101.uri, "held");
+    setLearnerBadge(server.db, amaraId, goal.uri, "planned");
+    await page.goto(`${server.url}/pathways/${pathwayId}`);
+    const section = page.getByRole("region", { name: "Map of the pathway" });
+    const picture = section.getByRole("img", { name: /Map of Changemaker Foundations/ });
+    await picture.waitFor();
+    const svgText = (await picture.textContent()) ?? "";
+    for (const words of ["Changemaker Foundations", "Social Innovation 101", "✓ Held", "Theory of Change", "➜ Can earn now", "on peer.example", "any 1 of 2", "Planned, can earn now"])
+      expect(svgText).toContain(words);
+    // Top to bottom: the first step, the choice of two, the goal (marked as the focus).
+    const boxY = async (name: string) =>
+      page.evaluate((n) => {
+        const t = [...document.querySelectorAll("#pathway-graph-heading ~ .badge-graph tspan")].find((e) => e.textContent === n)!;
+        return (t as SVGGraphicsElement).getBoundingClientRect().y;
+      }, name);
+    expect(await boxY("Social Innovation 101")).toBeLessThan(await boxY("Theory of Change"));
+    // The goal's name is too long for one line of its box: it wraps.
+    expect(await boxY("Theory of Change")).toBeLessThan(await boxY("Changemaker"));
+    expect(await boxY("Changemaker")).toBeLessThan(await boxY("Foundations"));
+    expect(await boxY("Community Archiving")).toBe(await boxY("Theory of Change"));
+    // The pathway's order is dashed; Theory of Change's own prerequisite is a solid arrow.
+    const dashes = await picture.locator("path[fill='none']").evaluateAll((paths) => paths.map((p) => p.getAttribute("stroke-dasharray")));
+    expect(dashes.filter((d) => d === "6 4").length).toBe(4); // Social Innovation 101 -> Community Archiving, both into the choice, the choice into the goal
+    expect(dashes.filter((d) => d === null).length).toBe(1);
+    expect(await section.getByText("The pathway’s order: on its route, the badge below comes after").isVisible()).toBe(true);
+    // The list: from the goal back along the route, links for keyboards.
+    const list = section.locator(".graph-list");
+    expect(await list.getByRole("heading", { level: 3 }).allTextContents()).toEqual(["How the pathway leads to Changemaker Foundations"]);
+    const listText = (await list.textContent()) ?? "";
+    expect(listText).toContain("On the route “Foundations”, after any 1 of these 2 (you hold 0, 1 needed):");
+    expect(listText).toContain("Required (met):Social Innovation 101 (held)");
+    expect(listText).toContain("Theory of Change (can earn now)");
+    expect(listText).toContain("Community Archiving (on peer.example; can earn now)On the route “Foundations”, after this step (met):");
+    expect(listText).toContain("Changemaker Foundations (the goal; planned, can earn now)");
+    expect(await list.getByRole("link", { name: "Community Archiving" }).getAttribute("href")).toBe(`/badges/${remote.id}`);
+    expect(await list.getByRole("link", { name: "Theory of Change" }).getAttribute("href")).toBe(`/badges/${toc.id}`);
+    await screenshotOf(section, "pathway-graph");
+    await screenshot(page, "pathway-page-with-graph");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the map without JavaScript, and badge pages list the pathway", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, javaScriptEnabled: false });
+    const noJs = await context.newPage();
+    await noJs.goto(`${server.url}/pathways/${pathwayId}`);
+    const picture = noJs.getByRole("img", { name: /Map of Changemaker Foundations/ });
+    expect(await picture.isVisible()).toBe(true);
+    expect(await picture.evaluate((svg) => (svg as SVGSVGElement).getBoundingClientRect().width)).toBeGreaterThan(300);
+    expect(await noJs.locator(".graph-list").getByRole("link", { name: "Social Innovation 101" }).first().isVisible()).toBe(true);
+    // Nobody signed in here: no progress drawn.
+    expect((await picture.textContent()) ?? "").not.toContain("Held");
+    await screenshot(noJs, "pathway-graph-no-js");
+    // The goal's page and a step's page (a badge of another instance) link to the pathway.
+    for (const [badge, role] of [[goal, "its goal"], [remote, "a step"]] as const) {
+      await noJs.goto(`${server.url}/badges/${badge.id}`);
+      const card = noJs.getByRole("region", { name: "On pathways" });
+      expect(await card.getByRole("link", { name: "Changemaker Foundations" }).getAttribute("href")).toBe(`/pathways/${pathwayId}`);
+      expect(await card.textContent()).toContain(role);
+    }
+    // A badge on no pathway says nothing about pathways.
+    const unrelated = makePublishedBadge(server.db, { steward: stewardOrg, publicUrl: `http://localhost:${server.port}`, content: { name: "Unrelated" } });
+    await noJs.goto(`${server.url}/badges/${unrelated.id}`);
+    await noJs.getByRole("heading", { level: 1, name: /Unrelated/ }).waitFor();
+    expect(await noJs.getByRole("region", { name: "On pathways" }).count()).toBe(0);
+    await context.close();
   });
 });

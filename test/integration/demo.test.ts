@@ -89,6 +89,27 @@ describe("npm run demo", () => {
     const page = await (await fetch(`${b.server.url}/badges?q=social`)).text();
     expect(page).toContain("Social Innovation 101");
     expect(page).toContain(a.host);
+
+    // The pathway's page on A draws its map, in the HTML (no JavaScript needed): the goal,
+    // the five steps, B's badge marked with its home, the route's choice as a junction.
+    const read = async (url: string) => (await (await fetch(url)).text()).replaceAll("<!-- -->", "");
+    const mapOnA = await read(`${a.server.url}/pathways/${onA.id}`);
+    expect(mapOnA).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="pathway-graph-title pathway-graph-desc"/);
+    expect(mapOnA).toContain("<title id=\"pathway-graph-title\">Map of Changemaker Foundations</title>");
+    expect(mapOnA).toContain("Changemaker Foundations, the goal, and the 5 steps leading to it.");
+    expect(mapOnA).toContain(`on ${b.host}</tspan>`);
+    expect(mapOnA).toContain(">any 1 of 3</text>");
+    expect(mapOnA).toContain("On the route “Foundations”, after any 1 of these 3:");
+    // B's copy draws it too, A's badges marked as A's.
+    const mapOnB = await read(`${b.server.url}/pathways/${onB.id}`);
+    expect(mapOnB).toContain("<title id=\"pathway-graph-title\">Map of Changemaker Foundations</title>");
+    expect(mapOnB).toContain(`on ${a.host}</tspan>`);
+    // The badge pages list the pathway: on A, its step Theory of Change; on B, B's own
+    // Community Archiving, a step of A's pathway (marked as A's).
+    const tocOnA = await read(`${a.server.url}/badges/${found(a, "Theory of Change")!.id}`);
+    expect(tocOnA).toContain(`href="/pathways/${onA.id}">Changemaker Foundations</a><span class="muted small"> · a step</span>`);
+    const archiveOnB = await read(`${b.server.url}/badges/${found(b, "Community Archiving")!.id}`);
+    expect(archiveOnB).toContain(`href="/pathways/${onB.id}">Changemaker Foundations</a><span class="muted small"> · a step · on ${a.host}</span>`);
   });
 
   it("starts again on the same data without loading or following twice", async () => {

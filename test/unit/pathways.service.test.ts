@@ -309,7 +309,7 @@ describe("pathways", () => {
       ]);
       expect(view.version.number).toBe(1);
       expect(view.steward.name).toBe("Changemakers");
-      expect(pathwaysThroughBadge(ctx.db, remote.uri)).toEqual([{ id: pathway.id, name: "Changemaker Foundations", role: "step" }]);
+      expect(pathwaysThroughBadge(ctx.db, remote.uri)).toEqual([{ id: pathway.id, name: "Changemaker Foundations", role: "step", status: "published", host: null }]);
       expect(pathwaysThroughBadge(ctx.db, goal.uri).map((p) => p.role)).toEqual(["goal"]);
     });
 
