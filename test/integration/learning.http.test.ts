@@ -169,7 +169,7 @@ describe("importing credentials", () => {
     const contextUrl = `${issuerSite.origin}/contexts/house.json`;
     const context = { "@context": { houseColour: "https://harbour.example/vocab#houseColour" } };
     served.set("/contexts/house.json", context);
-    const unsigned = { ...ob3Credential({ issuer: issuer.did, achievementId: localBadge.uri, email: EMAIL }), houseColour: "blue" };
+    const unsigned: Json = { ...ob3Credential({ issuer: issuer.did, achievementId: localBadge.uri, email: EMAIL }), houseColour: "blue" };
     unsigned["@context"] = [...(unsigned["@context"] as string[]), contextUrl];
     const credential = proofAsArray(await issuer.sign2022(unsigned, { contexts: { [contextUrl]: context } }));
     asked.length = 0;

@@ -253,7 +253,7 @@ describe("Open Badges 3.0, RDF-canonicalised proofs (eddsa-rdfc-2022, Ed25519Sig
     const extra = { "@context": { favouriteColour: "https://example.org/vocab#favouriteColour" } };
     serve({ [extraUrl]: extra });
     requested.length = 0;
-    const unsigned = { ...ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }), favouriteColour: "green" };
+    const unsigned: Json = { ...ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }), favouriteColour: "green" };
     unsigned["@context"] = [...(unsigned["@context"] as string[]), extraUrl];
     const credential = proofAsArray(await issuer.sign2022(unsigned, { contexts: { [extraUrl]: extra } }));
     const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
