@@ -3,14 +3,17 @@
 // are found where the Verifiable Credentials world publishes them: did:key (decoded, no
 // network), did:web (the DID document over https), and http(s) controller documents
 // (an issuer profile or actor listing the key under `assertionMethod`, or a key document of
-// its own whose controller lists it). Nothing here is cached: imports are rare and a
-// learner expects today's answer.
+// its own whose controller lists it). Proofs: eddsa-jcs-2022 (federation/proof.ts), and
+// eddsa-rdfc-2022 / Ed25519Signature2020 (federation/rdfc-proof.ts, with the bundled JSON-LD
+// contexts of federation/jsonld-contexts.ts: contexts are never fetched). Nothing here is
+// cached: imports are rare and a learner expects today's answer.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { CredentialNetwork, Outcome, RemoteResource, VerificationKey } from "../app/services/credential-network";
 import { isFetchError, type RemoteError } from "./fetch-errors";
 import type { Fetcher } from "./fetcher";
 import { ed25519PublicKeyFromMultikey } from "./keys";
 import { verifyProof } from "./proof";
+import { rdfcSuiteOf, verifyRdfcProof } from "./rdfc-proof";
 
 export interface CredentialNetworkOptions {
   fetcher: Fetcher;
@@ -177,8 +180,17 @@ export function createCredentialNetwork(options: CredentialNetworkOptions): Cred
       const proof = asArray(document.proof)[0];
       const cryptosuite = isObject(proof) && typeof proof.cryptosuite === "string" ? proof.cryptosuite : null;
       const verificationMethod = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
+      const rdfcSuite = rdfcSuiteOf(proof);
+      if (rdfcSuite) {
+        const result = await verifyRdfcProof(document, async (id) => {
+          const key = await resolveKey(id);
+          return key.ok ? key.value : key.reason;
+        });
+        return result.ok ? ok({ controller: result.controller, verificationMethod: result.verificationMethod, cryptosuite: result.suite }) : fail(result.reason);
+      }
       if (cryptosuite !== "eddsa-jcs-2022") {
-        return fail(`The proof's cryptosuite ${cryptosuite ?? "(none)"} is not one this instance verifies (eddsa-jcs-2022).`);
+        const named = cryptosuite ?? (isObject(proof) && typeof proof.type === "string" ? proof.type : "(none)");
+        return fail(`The proof's cryptosuite ${named} is not one this instance verifies (eddsa-jcs-2022, eddsa-rdfc-2022, Ed25519Signature2020).`);
       }
       const result = await verifyProof(document, async (id) => {
         const key = await resolveKey(id);

@@ -1,8 +1,9 @@
 // What verifying a learner's credential asks of the network and of key material, so that
 // services never import federation/: implemented in federation/credential-network.ts with
 // the guarded fetcher (timeouts, size caps, no private addresses unless the operator
-// allows them) and federation's Data Integrity verifier. Failures come back as values with
-// a reason in plain words, never thrown: they become the reason a credential is unverified.
+// allows them) and federation's proof verifiers (federation/proof.ts, rdfc-proof.ts).
+// Failures come back as values with a reason in plain words, never thrown: they become the
+// reason a credential is unverified.
 import type { KeyObject } from "node:crypto";
 
 export interface RemoteResource {
@@ -31,6 +32,10 @@ export interface CredentialNetwork {
    * making assertions count.
    */
   resolveKey(verificationMethod: string): Promise<Outcome<VerificationKey>>;
-  /** Checks a Data Integrity proof (eddsa-jcs-2022) on `document`; gives the key's controller. */
+  /**
+   * Checks the proof on `document`: Data Integrity eddsa-jcs-2022 or eddsa-rdfc-2022, or
+   * Ed25519Signature2020 (RDF canonicalisation with bundled JSON-LD contexts only, never
+   * fetched, and bounded work); gives the key's controller and the suite as `cryptosuite`.
+   */
   verifyDataIntegrity(document: Record<string, unknown>): Promise<Outcome<{ controller: string; verificationMethod: string; cryptosuite: string }>>;
 }

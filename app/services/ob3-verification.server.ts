@@ -1,6 +1,7 @@
 // Verifying an imported Open Badges 3.0 credential (OpenBadgeCredential or
-// AchievementCredential, a W3C Verifiable Credential), secured either by a Data Integrity
-// proof (eddsa-jcs-2022) or as a VC-JWT. What is checked (docs/decisions/009):
+// AchievementCredential, a W3C Verifiable Credential), secured either by a proof in the
+// credential (Data Integrity eddsa-jcs-2022 or eddsa-rdfc-2022, or Ed25519Signature2020) or
+// as a VC-JWT. What is checked (docs/decisions/009):
 // conformance to the official schema; the signature, with a key its issuer controls;
 // validFrom / validUntil; that the recipient is the learner (their e-mail address, plain
 // or hashed). A credential status list is named as not checked.
@@ -130,7 +131,9 @@ async function checkProof(checks: CheckList, network: CredentialNetwork, documen
   if (result.value.controller !== issuerId) {
     return checks.fail(SIGNATURE, `The proof was made with a key of ${result.value.controller}, not of the issuer ${issuerId}.`);
   }
-  checks.pass(SIGNATURE, `Data Integrity proof (${result.value.cryptosuite}) verified with ${result.value.verificationMethod}, a key of the issuer.`);
+  // Ed25519Signature2020 predates Data Integrity: a Linked Data proof suite of its own.
+  const kind = result.value.cryptosuite === "Ed25519Signature2020" ? "Linked Data proof" : "Data Integrity proof";
+  checks.pass(SIGNATURE, `${kind} (${result.value.cryptosuite}) verified with ${result.value.verificationMethod}, a key of the issuer.`);
 }
 
 /** Verifies an OB 3.0 credential, given as JSON-LD (`document`) or as a VC-JWT (`jwt`). */

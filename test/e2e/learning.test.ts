@@ -1,6 +1,8 @@
 // A learner in Chromium: plans one badge and holds another from their pages, then proves
 // the held one by importing a signed Open Badges 3.0 credential file on My learning, and
-// sees it verified. Screenshots (wide and narrow) go to test/artifacts/.
+// sees it verified; then proves the planned one with a credential another implementation
+// signed with Ed25519Signature2020 (RDF-canonicalised). Screenshots (wide and narrow) go to
+// test/artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { Badge } from "../../db/schema";
@@ -8,6 +10,7 @@ import { e2eSkipped, launchBrowser, screenshot, screenshotOf, signUpInBrowser } 
 import { makePublishedBadge } from "../support/catalogue-factories";
 import { didKeyIssuer, ob3Credential, signJcs } from "../support/credentials";
 import { makeOrganisation } from "../support/factories";
+import { proofAsArray, rdfcIssuer, with2020Context } from "../support/rdfc-credentials";
 import { startTestServer, type TestServer } from "../support/server";
 
 const EMAIL = "lena@example.org";
@@ -80,6 +83,20 @@ describe.skipIf(e2eSkipped)("learning in Chromium", () => {
     await held.getByText("What was checked").click();
     await expect.poll(() => held.textContent()).toContain("Passed: Issuer's signature.");
     await screenshot(page, "learning-page");
+
+    // A credential signed by digitalbazaar's Ed25519Signature2020 suite proves the planned badge.
+    const harbour2020 = await rdfcIssuer();
+    const toc = proofAsArray(
+      await harbour2020.sign2020(with2020Context(ob3Credential({ issuer: harbour2020.did, issuerName: "Harbour College", achievementId: theory.uri, achievementName: "Theory of Change", email: EMAIL }))),
+    );
+    await page.getByLabel("Credential file").setInputFiles({ name: "theory-of-change.json", mimeType: "application/ld+json", buffer: Buffer.from(JSON.stringify(toc)) });
+    await page.getByRole("button", { name: "Import credential" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Imported and verified: Theory of Change");
+    const tocItem = held.getByRole("listitem").filter({ hasText: "Theory of Change" }).first();
+    await expect.poll(() => tocItem.textContent()).toContain("Verified credential");
+    await tocItem.getByText("What was checked").click();
+    await expect.poll(() => tocItem.textContent()).toContain("Passed: Issuer's signature. Linked Data proof (Ed25519Signature2020) verified with");
+    await screenshotOf(tocItem, "learning-verified-ed25519signature2020");
 
     // A file that is not a credential is refused on the form, with the reason.
     await page.getByLabel("Credential file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("my notes") });

@@ -1,7 +1,8 @@
 // A learner through the real forms of a running server: marks badges held and planned from
 // their pages (local and federated), imports credentials by file and by URL (an issuer on
 // loopback, reached through the guarded fetcher with FEDERATION_ALLOW_PRIVATE_ADDRESSES),
-// and sees what is proven and what is not. Nothing half-applied when input is bad.
+// and sees what is proven and what is not (eddsa-jcs-2022, eddsa-rdfc-2022 and
+// Ed25519Signature2020 proofs; OB 2.0 hosted). Nothing half-applied when input is bad.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { learnerBadges, learnerCredentials, users } from "../../db/schema";
@@ -10,6 +11,7 @@ import { makePublishedBadge, makeDraftBadge } from "../support/catalogue-factori
 import { makeOrganisation, makeUser } from "../support/factories";
 import { createOrganisation } from "../../app/services/organisations.server";
 import { bakedPng, didKeyIssuer, ob2Hosted, ob3Credential, signJcs, type Json } from "../support/credentials";
+import { proofAsArray, rdfcIssuer, with2020Context } from "../support/rdfc-credentials";
 import { startLoopbackServer, type LoopbackServer } from "../support/loopback";
 import { HttpSession, serviceContextOf, startTestServer, type TestServer } from "../support/server";
 
@@ -17,6 +19,8 @@ const EMAIL = "lena@example.org";
 let server: TestServer;
 let issuerSite: LoopbackServer;
 const served = new Map<string, Json | number>();
+// Every path the issuer's site was asked for.
+const asked: string[] = [];
 let lena: HttpSession;
 let localBadge: { id: string; uri: string };
 let remoteBadge: { id: string; uri: string };
@@ -43,6 +47,7 @@ function importForm(fields: { file?: { bytes: Uint8Array | string; name: string;
 beforeAll(async () => {
   server = await startTestServer();
   issuerSite = await startLoopbackServer((req, res) => {
+    asked.push(new URL(req.url, "http://x").pathname);
     const entry = served.get(new URL(req.url, "http://x").pathname);
     if (entry === undefined || typeof entry === "number") return void res.writeHead(typeof entry === "number" ? entry : 404).end();
     res.writeHead(200, { "content-type": "application/ld+json" }).end(JSON.stringify(entry));
@@ -134,6 +139,49 @@ describe("importing credentials", () => {
     const badgePage = await (await lena.get(`/badges/${localBadge.id}`)).text();
     expect(badgePage).toContain("Verified credential");
     expect(badgePage).toContain("issued by Harbour College");
+  });
+
+  it("imports credentials signed with eddsa-rdfc-2022 (a file) and Ed25519Signature2020 (a URL): both verified", async () => {
+    const issuer = await rdfcIssuer();
+    const rdfc = proofAsArray(await issuer.sign2022(ob3Credential({ issuer: issuer.did, issuerName: "Harbour College", achievementId: localBadge.uri, email: EMAIL })));
+    const res = await lena.post("/learning", importForm({ file: { bytes: JSON.stringify(rdfc), name: "si101-rdfc.json", type: "application/ld+json" } }));
+    expect(res.status).toBe(302);
+    expect(credentials()).toMatchObject([{ verification: "verified", reason: null, badgeUri: localBadge.uri, source: "file" }]);
+    expect(credentials()[0].checks).toContainEqual({
+      check: "Issuer's signature",
+      outcome: "passed",
+      detail: `Data Integrity proof (eddsa-rdfc-2022) verified with ${issuer.verificationMethod}, a key of the issuer.`,
+    });
+    expect(await (await lena.get(res.headers.get("location")!)).text()).toContain("Imported and verified: Social Innovation 101");
+
+    const sig2020 = proofAsArray(await issuer.sign2020(with2020Context(ob3Credential({ issuer: issuer.did, achievementId: remoteBadge.uri, achievementName: "Theory of Change", email: EMAIL }))));
+    served.set("/credentials/toc-2020", sig2020);
+    const byUrl = await lena.post("/learning", importForm({ url: `${issuerSite.origin}/credentials/toc-2020` }));
+    expect(byUrl.status).toBe(302);
+    const stored = credentials().find((c) => c.badgeUri === remoteBadge.uri)!;
+    expect(stored).toMatchObject({ verification: "verified", source: "url" });
+    expect(stored.checks.find((c) => c.check === "Issuer's signature")?.detail).toMatch(/^Linked Data proof \(Ed25519Signature2020\) verified/);
+    expect(learnerBadgeUris(server.db, userId()).proven.sort()).toEqual([localBadge.uri, remoteBadge.uri].sort());
+  });
+
+  it("keeps a credential naming a context it does not know as not verified, says why, and fetches no context", async () => {
+    const issuer = await rdfcIssuer();
+    const contextUrl = `${issuerSite.origin}/contexts/house.json`;
+    const context = { "@context": { houseColour: "https://harbour.example/vocab#houseColour" } };
+    served.set("/contexts/house.json", context);
+    const unsigned: Json = { ...ob3Credential({ issuer: issuer.did, achievementId: localBadge.uri, email: EMAIL }), houseColour: "blue" };
+    unsigned["@context"] = [...(unsigned["@context"] as string[]), contextUrl];
+    const credential = proofAsArray(await issuer.sign2022(unsigned, { contexts: { [contextUrl]: context } }));
+    asked.length = 0;
+    const res = await lena.post("/learning", importForm({ file: { bytes: JSON.stringify(credential), name: "house.json", type: "application/json" } }));
+    expect(res.status).toBe(302);
+    const reason = `The JSON-LD context ${contextUrl} is not known here; contexts are never fetched, so this proof cannot be checked.`;
+    expect(credentials()).toMatchObject([{ verification: "unverified", reason }]);
+    expect(asked).toEqual([]);
+    expect(learnerBadgeUris(server.db, userId())).toMatchObject({ held: [localBadge.uri], proven: [] });
+    const page = textOf(await (await lena.get(res.headers.get("location")!)).text());
+    expect(page).toContain("Imported, but it could not be verified");
+    expect(page).toContain(`context ${contextUrl} is not known here`);
   });
 
   it("notes when the issuer is the badge's steward: an organisation here signs with its actor's key, fetched over HTTP", async () => {

@@ -1,8 +1,10 @@
 // The verifiers of imported credentials, on real signed credentials made here: OB 3.0 with
-// eddsa-jcs-2022 proofs and as VC-JWTs (did:key, did:web and https keys), OB 2.0 hosted
-// (served by a loopback issuer) and signed (RS256). Each tampered, expired, revoked or
-// misaddressed one must come out unverified, with the reason.
+// eddsa-jcs-2022 proofs, with eddsa-rdfc-2022 and Ed25519Signature2020 proofs (signed by
+// digitalbazaar's libraries, not by our code) and as VC-JWTs (did:key, did:web and https
+// keys), OB 2.0 hosted (served by a loopback issuer) and signed (RS256). Each tampered,
+// expired, revoked or misaddressed one must come out unverified, with the reason.
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCredentialNetwork } from "../../federation/credential-network";
@@ -11,6 +13,8 @@ import { readCredential } from "../../app/services/credential-reading.server";
 import { verifyOb2 } from "../../app/services/ob2-verification.server";
 import { verifyOb3 } from "../../app/services/ob3-verification.server";
 import { isValidationError } from "../../app/services/errors";
+import { contextUrlsIn } from "../../federation/jsonld-contexts";
+import { MAX_QUADS } from "../../federation/rdfc-proof";
 import { startLoopbackServer, type LoopbackServer } from "../support/loopback";
 import { achievementErrors } from "../support/ob3";
 import {
@@ -26,6 +30,7 @@ import {
   tamperJws,
   type Json,
 } from "../support/credentials";
+import { OB_CONTEXT_3_0_3, proofAsArray, rdfcIssuer, with2020Context } from "../support/rdfc-credentials";
 
 const EMAIL = "learner@example.org";
 const learner = { email: EMAIL };
@@ -33,10 +38,12 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 const fetcher = createFetcher({ allowPrivateAddresses: true, userAgent: "BadgeCommons-test" });
 const network = createCredentialNetwork({ fetcher, allowPlainHttp: true });
 
-// What the loopback issuer serves, by path: a document, or a bare status.
+// What the loopback issuer serves, by path: a document, or a bare status; and every path asked for.
 const served = new Map<string, Json | number>();
+const requested: string[] = [];
 let site: LoopbackServer;
 const send = (res: ServerResponse, path: string) => {
+  requested.push(path);
   const entry = served.get(path);
   if (entry === undefined || typeof entry === "number") return res.writeHead(typeof entry === "number" ? entry : 404).end();
   res.writeHead(200, { "content-type": "application/ld+json" }).end(JSON.stringify(entry));
@@ -147,6 +154,161 @@ describe("Open Badges 3.0, Data Integrity (eddsa-jcs-2022)", () => {
     const error = await verifyOb3(network, { document: { type: ["VerifiableCredential"], issuer: "did:example:x", credentialSubject: {} } }, learner, NOW).catch((e: unknown) => e);
     expect(isValidationError(error)).toBe(true);
     expect((error as Error).message).toMatch(/not an Open Badges 3.0 credential we can read/);
+  });
+});
+
+describe("Open Badges 3.0, RDF-canonicalised proofs (eddsa-rdfc-2022, Ed25519Signature2020)", () => {
+  const achievementId = "https://badges.example/badges/si101";
+  const signature = (verdict: Awaited<ReturnType<typeof verifyOb3>>) => verdict.checks.checks.find((c) => c.check === "Issuer's signature");
+
+  it("verifies an eddsa-rdfc-2022 credential that digitalbazaar's cryptosuite signed with a did:key of its issuer", async () => {
+    const issuer = await rdfcIssuer();
+    const credential = proofAsArray(await issuer.sign2022(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL })));
+    expect((credential.proof as Json[])[0]).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-rdfc-2022" });
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(failed(verdict)).toEqual([]);
+    expect(verdict.checks.verified).toBe(true);
+    expect(signature(verdict)?.detail).toBe(`Data Integrity proof (eddsa-rdfc-2022) verified with ${issuer.verificationMethod}, a key of the issuer.`);
+  });
+
+  it("verifies an Ed25519Signature2020 credential, the suite context named beside VC 2.0 and OB 3.0.3", async () => {
+    const issuer = await rdfcIssuer();
+    const credential = proofAsArray(await issuer.sign2020(with2020Context(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }))));
+    expect((credential.proof as Json[])[0]).toMatchObject({ type: "Ed25519Signature2020", proofPurpose: "assertionMethod" });
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(failed(verdict)).toEqual([]);
+    expect(signature(verdict)?.detail).toBe(`Linked Data proof (Ed25519Signature2020) verified with ${issuer.verificationMethod}, a key of the issuer.`);
+  });
+
+  it("refuses either suite changed after signing: in the credential, in the proof's options, or with a property its contexts do not define", async () => {
+    const issuer = await rdfcIssuer();
+    const unsigned = ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL });
+    for (const credential of [proofAsArray(await issuer.sign2022(unsigned)), proofAsArray(await issuer.sign2020(with2020Context(unsigned)))]) {
+      const subject = credential.credentialSubject as Json;
+      const proof = (credential.proof as Json[])[0];
+      const otherBadge = { ...credential, credentialSubject: { ...subject, achievement: { ...(subject.achievement as Json), id: "https://badges.example/badges/other" } } };
+      const laterDate = { ...credential, validFrom: "2026-01-01T00:00:00Z" };
+      const otherCreated = { ...credential, proof: [{ ...proof, created: "2026-01-11T09:00:00Z" }] };
+      for (const tampered of [otherBadge, laterDate, otherCreated]) {
+        const verdict = await verifyOb3(network, { document: tampered }, learner, NOW);
+        expect(verdict.checks.verified).toBe(false);
+        expect(signature(verdict)).toEqual({ check: "Issuer's signature", outcome: "failed", detail: `The proof does not verify with ${issuer.verificationMethod}.` });
+      }
+      // A term no context defines would be dropped from what the signature covers; safe mode refuses it instead.
+      const added = await verifyOb3(network, { document: { ...credential, favouriteColour: "green" } }, learner, NOW);
+      expect(signature(added)?.outcome).toBe("failed");
+      expect(signature(added)?.detail).toMatch(/cannot be read as JSON-LD with its contexts .*so what its proof covers cannot be computed/);
+    }
+  });
+
+  it("refuses a proof made with someone else's key", async () => {
+    const issuer = await rdfcIssuer();
+    const impostor = await rdfcIssuer();
+    const claimed = proofAsArray(await impostor.sign2022(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL })));
+    const verdict = await verifyOb3(network, { document: claimed }, learner, NOW);
+    expect(verdict.checks.reason).toBe(`The proof was made with a key of ${impostor.did}, not of the issuer ${issuer.did}.`);
+  });
+
+  it("finds the key as for eddsa-jcs-2022: in a did:web DID document, or an https issuer profile, listed for assertions", async () => {
+    const did = `did:web:127.0.0.1%3A${site.port}:issuers:rdfc`;
+    const webIssuer = await rdfcIssuer({ controller: did, verificationMethod: `${did}#key-1` });
+    const didDocument = (listedFor: string) => ({
+      "@context": ["https://www.w3.org/ns/did/v1"],
+      id: did,
+      verificationMethod: [webIssuer.verificationMethodObject],
+      [listedFor]: [`${did}#key-1`],
+    });
+    const byDidWeb = proofAsArray(await webIssuer.sign2022(ob3Credential({ issuer: did, achievementId, email: EMAIL })));
+    serve({ [`${site.origin}/issuers/rdfc/did.json`]: didDocument("assertionMethod") });
+    expect(failed(await verifyOb3(network, { document: byDidWeb }, learner, NOW))).toEqual([]);
+    serve({ [`${site.origin}/issuers/rdfc/did.json`]: didDocument("authentication") });
+    expect((await verifyOb3(network, { document: byDidWeb }, learner, NOW)).checks.reason).toMatch(/does not list the key .* for making assertions/);
+
+    const profile = `${site.origin}/issuers/harbour-2020`;
+    const httpsIssuer = await rdfcIssuer({ controller: profile, verificationMethod: `${profile}#key-2020` });
+    serve({
+      [profile]: { "@context": ["https://www.w3.org/ns/credentials/v2"], id: profile, type: ["Profile"], name: "Harbour College", verificationMethod: [httpsIssuer.verificationMethodObject], assertionMethod: [`${profile}#key-2020`] },
+    });
+    const byProfile = proofAsArray(await httpsIssuer.sign2020(with2020Context(ob3Credential({ issuer: profile, achievementId, email: EMAIL }))));
+    const verdict = await verifyOb3(network, { document: byProfile }, learner, NOW);
+    expect(failed(verdict)).toEqual([]);
+    expect(signature(verdict)?.detail).toMatch(/Linked Data proof \(Ed25519Signature2020\) verified with http:\/\/127\.0\.0\.1:\d+\/issuers\/harbour-2020#key-2020/);
+  });
+
+  it("keeps the other checks: an expired credential, or one addressed to someone else, is unverified for that", async () => {
+    const issuer = await rdfcIssuer();
+    const expired = proofAsArray(await issuer.sign2020(with2020Context(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL, validUntil: "2026-03-01T00:00:00Z" }))));
+    const expiredVerdict = await verifyOb3(network, { document: expired }, learner, NOW);
+    expect(failed(expiredVerdict)).toEqual(["Validity period: The credential expired on 2026-03-01T00:00:00.000Z."]);
+    const other = proofAsArray(await issuer.sign2022(ob3Credential({ issuer: issuer.did, achievementId, email: "someone.else@example.org" })));
+    expect(failed(await verifyOb3(network, { document: other }, learner, NOW))).toEqual([
+      "Recipient: The credential is addressed to another e-mail address than your account's.",
+    ]);
+  });
+
+  it("never fetches a context: one it does not know makes the credential unverified, with the reason, and no request", async () => {
+    const issuer = await rdfcIssuer();
+    // Genuinely signed over the extra context, which the issuer's loopback site also serves.
+    const extraUrl = `${site.origin}/contexts/extra.json`;
+    const extra = { "@context": { favouriteColour: "https://example.org/vocab#favouriteColour" } };
+    serve({ [extraUrl]: extra });
+    requested.length = 0;
+    const unsigned: Json = { ...ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }), favouriteColour: "green" };
+    unsigned["@context"] = [...(unsigned["@context"] as string[]), extraUrl];
+    const credential = proofAsArray(await issuer.sign2022(unsigned, { contexts: { [extraUrl]: extra } }));
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(verdict.checks.verified).toBe(false);
+    expect(signature(verdict)?.detail).toBe(`The JSON-LD context ${extraUrl} is not known here; contexts are never fetched, so this proof cannot be checked.`);
+    expect(requested).toEqual([]);
+
+    // An earlier OB 3.0 context URL is not taken for 3.0.3, whose content differs.
+    const older = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json";
+    const olderCredential = { ...ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }), "@context": ["https://www.w3.org/ns/credentials/v2", older] };
+    const signedOlder = proofAsArray(await issuer.sign2022(olderCredential, { contexts: { [older]: JSON.parse(readFileSync("test/fixtures/ob3/context-3.0.3.json", "utf8")) } }));
+    expect(signature(await verifyOb3(network, { document: signedOlder }, learner, NOW))?.detail).toMatch(/context https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context-3\.0\.2\.json is not known here/);
+  });
+
+  it("finds every context a document names, inline ones and their @import included", () => {
+    const document = {
+      "@context": ["https://www.w3.org/ns/credentials/v2", { "@import": "https://a.example/ctx", term: { "@id": "https://a.example/t", "@context": "https://b.example/ctx" } }],
+      credentialSubject: { "@context": "https://c.example/ctx", achievement: { "@context": [null, "https://www.w3.org/ns/credentials/v2"] } },
+    };
+    expect(contextUrlsIn(document)).toEqual(["https://www.w3.org/ns/credentials/v2", "https://a.example/ctx", "https://b.example/ctx", "https://c.example/ctx"]);
+  });
+
+  it("keeps the official OB 3.0.3 context byte for byte", () => {
+    expect(readFileSync("federation/contexts/ob-v3p0-context-3.0.3.json", "utf8")).toBe(readFileSync("test/fixtures/ob3/context-3.0.3.json", "utf8"));
+    expect(OB_CONTEXT_3_0_3).toBe("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
+  });
+
+  it("refuses, quickly and with the reason, a credential whose blank nodes would make canonicalisation expensive", async () => {
+    const issuer = await rdfcIssuer();
+    // Two identical rings of blank nodes: every node looks alike, so RDFC-1.0 has to run its
+    // deep (N-degree) hashing on each. Signed with the work bound lifted, so the signature is genuine.
+    const ring = (p: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `_:${p}${i}`, type: ["Profile"], parentOrg: `_:${p}${(i + 1) % n}` }));
+    const unsigned = { ...ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }), endorsement: [...ring("a", 8), ...ring("b", 8)] };
+    const credential = proofAsArray(await issuer.sign2020(with2020Context(unsigned), { canonizeOptions: { maxWorkFactor: Infinity } }));
+    const started = Date.now();
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(signature(verdict)).toEqual({
+      check: "Issuer's signature",
+      outcome: "failed",
+      detail: "The credential's blank nodes are too tangled to canonicalise within this instance's limits; it was refused rather than checked.",
+    });
+  });
+
+  it("refuses a credential with more statements than it canonicalises", async () => {
+    const issuer = await rdfcIssuer();
+    const unsigned = ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL });
+    const subject = unsigned.credentialSubject as Json;
+    const tags = Array.from({ length: MAX_QUADS }, (_, i) => `t${i}`);
+    const large = { ...unsigned, credentialSubject: { ...subject, achievement: { ...(subject.achievement as Json), tag: tags } } };
+    expect(JSON.stringify(large).length).toBeLessThan(256 * 1024);
+    // Signed properly over every tag; the size cap of an import would let it through.
+    const credential = proofAsArray(await issuer.sign2022(large));
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(signature(verdict)?.detail).toMatch(new RegExp(`too large to canonicalise here \\(\\d+ statements; at most ${MAX_QUADS}\\)`));
   });
 });
 
