@@ -19,6 +19,17 @@ function validator(): Validate {
 /** The schema's complaints about `credential`, as readable lines; empty when it conforms. */
 export function ob3SchemaErrors(credential: unknown): string[] {
   const validate = validator();
-  if (validate(credential)) return [];
+  if (validate(asProofList(credential))) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is not valid"}`);
+}
+
+// The schema lists `proof` as an array; the VC Data Model (and JSON-LD, where one value and
+// a one-element list mean the same) allows a single proof object, which is what
+// digitalbazaar's libraries and others write. Read for the schema only as a list of one, so
+// a credential is not called non-conformant over a difference its signature does not see.
+function asProofList(credential: unknown): unknown {
+  if (!credential || typeof credential !== "object" || Array.isArray(credential)) return credential;
+  const proof = (credential as { proof?: unknown }).proof;
+  if (!proof || typeof proof !== "object" || Array.isArray(proof)) return credential;
+  return { ...(credential as object), proof: [proof] };
 }

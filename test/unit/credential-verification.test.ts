@@ -171,6 +171,15 @@ describe("Open Badges 3.0, RDF-canonicalised proofs (eddsa-rdfc-2022, Ed25519Sig
     expect(signature(verdict)?.detail).toBe(`Data Integrity proof (eddsa-rdfc-2022) verified with ${issuer.verificationMethod}, a key of the issuer.`);
   });
 
+  it("verifies a credential whose single proof is an object, not a list (the VC data model allows both)", async () => {
+    const issuer = await rdfcIssuer();
+    const credential = await issuer.sign2022(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }));
+    expect(Array.isArray(credential.proof)).toBe(false);
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(failed(verdict)).toEqual([]);
+    expect(verdict.checks.verified).toBe(true);
+  });
+
   it("verifies an Ed25519Signature2020 credential, the suite context named beside VC 2.0 and OB 3.0.3", async () => {
     const issuer = await rdfcIssuer();
     const credential = proofAsArray(await issuer.sign2020(with2020Context(ob3Credential({ issuer: issuer.did, achievementId, email: EMAIL }))));
