@@ -26,8 +26,8 @@ import {
   wasFoundGone,
   type RemoteBadgeCachePolicy,
 } from "./remote-badge-cache.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
-import { computeVersionHash } from "./versions.server";
+import { remoteSteward, requireStewardsVersion, unreadableVersion } from "./remote-versions.server";
+import { ConflictError, ForbiddenError, ValidationError } from "./errors";
 
 const httpUrl = z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "Only http(s) URLs");
 
@@ -95,7 +95,6 @@ export interface AppliedRemoteVersion {
   restored: boolean;
 }
 
-const originOf = (uri: string) => new URL(uri).origin;
 
 /**
  * Stores a version of a remote badge sent or published by `actorUri`, which must be the
@@ -107,22 +106,13 @@ const originOf = (uri: string) => new URL(uri).origin;
  */
 export function applyRemoteBadgeVersion(db: DatabaseLike, actorUri: string, input: RemoteBadgeVersion): AppliedRemoteVersion {
   const parsed = RemoteBadgeVersionSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ValidationError(`Not a badge version we can read: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
+  if (!parsed.success) throw unreadableVersion("badge", parsed.error);
   const v = parsed.data;
-  if (v.stewardUri !== actorUri) throw new ForbiddenError("Only a badge's steward publishes its versions.");
-  if (originOf(v.badgeUri) !== originOf(actorUri) || originOf(v.versionUri) !== originOf(actorUri)) {
-    throw new ForbiddenError("A badge and its versions must live on their steward's instance.");
-  }
-  const expected = computeVersionHash({ content: v.content, stewardUri: v.stewardUri, coauthorUris: v.coauthorUris, number: v.number });
-  if (expected !== v.contentHash) throw new ValidationError("The version's content hash does not match its content.");
+  requireStewardsVersion("badge", actorUri, v.badgeUri, v);
 
   // Nested in the caller's transaction (a savepoint) when there is one.
   return db.transaction((tx) => {
-    const steward = tx.select().from(organisations).where(eq(organisations.uri, v.stewardUri)).get();
-    if (!steward) throw new NotFoundError("The badge's steward organisation");
-    if (!steward.host) throw new ForbiddenError("That steward is an organisation of this instance.");
+    const steward = remoteSteward(tx, "badge", v.stewardUri);
 
     let badge = tx.select().from(badges).where(eq(badges.uri, v.badgeUri)).get();
     const badgeCreated = !badge;

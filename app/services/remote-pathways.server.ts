@@ -7,10 +7,10 @@ import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DatabaseLike } from "../../db/client";
 import { organisations, PATHWAY_APPROVAL_POLICIES, pathwayCoauthors, pathways, pathwayVersions } from "../../db/schema";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
+import { remoteSteward, requireStewardsVersion, unreadableVersion } from "./remote-versions.server";
+import { ConflictError, ForbiddenError, ValidationError } from "./errors";
 import { missingForPublication, PathwayContentSchema } from "./pathway-content";
 import { indexPathway } from "./pathway-index.server";
-import { computeVersionHash } from "./versions.server";
 
 const httpUrl = z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "Only http(s) URLs");
 
@@ -38,7 +38,6 @@ export interface AppliedRemotePathway {
   versionCreated: boolean;
 }
 
-const originOf = (uri: string) => new URL(uri).origin;
 
 /**
  * Stores a version of a remote pathway that `actorUri`, its steward, published. A version
@@ -47,23 +46,14 @@ const originOf = (uri: string) => new URL(uri).origin;
  */
 export function applyRemotePathwayVersion(db: DatabaseLike, actorUri: string, input: RemotePathwayVersion): AppliedRemotePathway {
   const parsed = RemotePathwayVersionSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ValidationError(`Not a pathway version we can read: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
+  if (!parsed.success) throw unreadableVersion("pathway", parsed.error);
   const v = parsed.data;
   const missing = missingForPublication(v.content);
   if (missing.length) throw new ValidationError(`Not a complete pathway: ${missing.join(" ")}`);
-  if (v.stewardUri !== actorUri) throw new ForbiddenError("Only a pathway's steward publishes its versions.");
-  if (originOf(v.pathwayUri) !== originOf(actorUri) || originOf(v.versionUri) !== originOf(actorUri)) {
-    throw new ForbiddenError("A pathway and its versions must live on their steward's instance.");
-  }
-  const expected = computeVersionHash({ content: v.content, stewardUri: v.stewardUri, coauthorUris: v.coauthorUris, number: v.number });
-  if (expected !== v.contentHash) throw new ValidationError("The version's content hash does not match its content.");
+  requireStewardsVersion("pathway", actorUri, v.pathwayUri, v);
 
   return db.transaction((tx) => {
-    const steward = tx.select().from(organisations).where(eq(organisations.uri, v.stewardUri)).get();
-    if (!steward) throw new NotFoundError("The pathway's steward organisation");
-    if (!steward.host) throw new ForbiddenError("That steward is an organisation of this instance.");
+    const steward = remoteSteward(tx, "pathway", v.stewardUri);
     let pathway = tx.select().from(pathways).where(eq(pathways.uri, v.pathwayUri)).get();
     const pathwayCreated = !pathway;
     if (pathway && pathway.stewardOrganisationId !== steward.id) throw new ForbiddenError("That pathway has another steward.");
