@@ -253,7 +253,7 @@ function Legend({ graph, id }: { graph: BadgeGraph; id: string }) {
             </defs>
             <rect x={2} y={2} width={24} height={14} rx={3} fill={`url(#${id}-legend-hatch)`} stroke={UNAVAILABLE.stroke} strokeDasharray={UNAVAILABLE.dash} />
           </svg>{" "}
-          Unavailable: withdrawn, or not found on its instance (hatched)
+          Unavailable: withdrawn, or not known here (hatched)
         </li>
       ) : null}
       <li>
@@ -357,7 +357,7 @@ function BadgeItem({ badge, focus, focusWords = "this badge" }: { badge: GraphBa
   const notes = [
     focus ? focusWords : null,
     badge.host ? `on ${badge.host}` : null,
-    unavailable(badge) ? (badge.availability === "withdrawn" ? "unavailable: withdrawn by its steward" : "unavailable: not found on its instance") : null,
+    unavailable(badge) ? (badge.availability === "withdrawn" ? "unavailable: withdrawn by its steward" : "unavailable: not known here") : null,
     badge.availability === "deprecated" ? "deprecated" : null,
     progressWords(badge.learner)?.toLowerCase() ?? null,
   ].filter(Boolean);

@@ -83,7 +83,7 @@ describe.skipIf(e2eSkipped)("the graph of a badge in Chromium", () => {
     const list = page.locator(".graph-list");
     await expect.poll(() => list.getByRole("heading", { level: 3 }).allTextContents()).toEqual(["What leads to Theory of Change", "What Theory of Change leads to"]);
     expect(await list.textContent()).toContain("Any 1 of these 4 (met):");
-    expect(await list.textContent()).toContain("https://gone.example/badges/retired (unavailable: not found on its instance)");
+    expect(await list.textContent()).toContain("https://gone.example/badges/retired (unavailable: not known here)");
     expect(await list.textContent()).toContain("Leadership for Social Change (planned) — needs it as one of: 2 of these 3 (1 not drawn; you hold 1, 2 needed)");
     // Tab from the last control before the figure: focus goes from link to link in the list, never into the SVG.
     await list.getByRole("link", { name: "Social Finance" }).focus();
