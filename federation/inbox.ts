@@ -3,178 +3,28 @@
 // is the actor and that the activity lives on the actor's origin, drop what was seen
 // before, then do any fetching the activity needs and apply it in one transaction together
 // with the record that it was received. Nothing is applied before all of that holds.
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { z } from "zod";
-import type { Db, DatabaseLike } from "../db/client";
-import { badges, endorsements, follows, inboxActivities, pathways, versions, type Follow } from "../db/schema";
+import { and, eq, inArray, ne } from "drizzle-orm";
+import type { DatabaseLike } from "../db/client";
+import { badges, follows, pathways, versions, type Follow } from "../db/schema";
 import { isDomainError } from "../app/services/errors";
 import { answerFollow, recordIncomingFollow, removeFollow } from "../app/services/follows.server";
 import { findLocalOrganisationByUri } from "../app/services/organisations.server";
 import { applyRemoteBadgeVersion, withdrawRemoteBadge, type RemoteBadgeVersion } from "../app/services/remote-badges.server";
-import {
-  applyStewardDecision,
-  compareCopies,
-  findEndorsementByUri,
-  receiveEndorsement,
-  withdrawReceivedEndorsement,
-  type ReceivedEndorsement,
-  type ReceivedOutcome,
-} from "../app/services/received-endorsements.server";
+import { findEndorsementByUri } from "../app/services/received-endorsements.server";
 import { findRelayByFollow, isAcceptedRelay, relayAnswered } from "../app/services/relays.server";
 import { applyRemotePathwayVersion, withdrawRemotePathway, type RemotePathwayVersion } from "../app/services/remote-pathways.server";
 import { isRecordedShare, recordRemoteShare, removeRemoteShare } from "../app/services/shares.server";
-import { isEndorsementObject, readEndorsementObject } from "./endorsement-object";
+import { isEndorsementObject } from "./endorsement-object";
 import { isFetchError, type FetchError, type RemoteError } from "./fetch-errors";
-import { groupCommit } from "./group-commit";
-import type { ActorDirectory } from "./remote-actors";
-import type { ProofResult } from "./proof";
-import { verifyRequest, type IncomingRequest, type KeyResolver } from "./signature-verify";
+import { planEndorsement, planEndorsementDecision, planEndorsementWithdrawal, undoneEndorsement } from "./inbox-endorsements";
+import { Envelope, idOf, INBOX_BODY_LIMIT, origin, Refused, typeOf, type Activity, type InboxAnswer, type InboxDeps, type Plan } from "./inbox-plan";
+import { inboxRecords, recordRefusal } from "./inbox-records";
+import { verifyRequest, type IncomingRequest } from "./signature-verify";
 
-/** Larger bodies are refused before parsing; a badge version with long criteria fits easily. */
-export const INBOX_BODY_LIMIT = 512 * 1024;
-
-export interface InboxReplies {
-  /** Inside the transaction that records the follow: queue our Accept to the follower. */
-  acceptFollow(tx: DatabaseLike, follow: Follow, followActivity: Record<string, unknown>): void;
-  /** Inside the transaction: a steward of ours accepted an endorsement automatically; send its Accept. */
-  endorsementDecided(tx: DatabaseLike, endorsementId: string): void;
-  /** Inside the transaction: forward a received activity to the audience of a badge of ours. */
-  forwardToBadgeAudience(tx: DatabaseLike, badgeId: string, activity: Record<string, unknown>): void;
-}
-
-export interface InboxDeps {
-  db: Db;
-  publicUrl: string;
-  keys: KeyResolver;
-  actors: ActorDirectory;
-  /** GET a document from its own origin, signed, refusing one whose id is not the URL. */
-  fetchObject(url: string): Promise<unknown>;
-  /** A badge version object as our domain reads it; null when the object is something else. */
-  readBadgeVersion(object: unknown): (RemoteBadgeVersion & { imageUrl?: string | null }) | null;
-  /** A pathway version object as our domain reads it; null when the object is something else. */
-  readPathwayVersion(object: unknown): RemotePathwayVersion | null;
-  /** Our copy of a remote image; null when it cannot be had. */
-  mirrorImage(url: string): Promise<string | null>;
-  verifyProof(document: unknown): Promise<ProofResult>;
-  replies: InboxReplies;
-  /** After commit: a follow of ours was accepted (start back-filling its outbox). */
-  onFollowAccepted?(follow: Follow): void;
-  /** After commit: a remote badge changed here. */
-  onRemoteBadgeChanged?(badgeId: string): void;
-  /** After commit: a badge's endorsements changed here. */
-  onEndorsementsChanged?(badgeId: string): void;
-}
-
-export interface InboxAnswer {
-  status: number;
-  reason: string;
-}
-
-const httpUrl = z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "only http(s)");
-const reference = z.union([httpUrl, z.object({ id: httpUrl }).passthrough()]);
-const Envelope = z
-  .object({
-    id: httpUrl,
-    type: z.union([z.string(), z.array(z.string()).nonempty()]),
-    actor: reference,
-    object: z.unknown().optional(),
-  })
-  .passthrough();
-type Activity = z.infer<typeof Envelope>;
-
-const idOf = (value: unknown): string | null => {
-  if (typeof value === "string") return value;
-  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") return (value as { id: string }).id;
-  return null;
-};
-const typeOf = (value: unknown): string[] => {
-  const t = value && typeof value === "object" ? (value as { type?: unknown }).type : undefined;
-  return typeof t === "string" ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : [];
-};
-const origin = (uri: string) => new URL(uri).origin;
+export * from "./inbox-plan";
 
 const KNOWN = ["Follow", "Undo", "Accept", "Reject", "Create", "Update", "Delete", "Announce"] as const;
 type Known = (typeof KNOWN)[number];
-
-/** What applying an activity takes, prepared outside the transaction (fetches are async). */
-interface Plan {
-  reason: string;
-  /** The badge a badge activity concerns, once read. */
-  badgeUri?: string;
-  apply?: (tx: DatabaseLike) => void;
-  after?: () => void;
-  ignored?: boolean;
-}
-
-// The two statements every received activity runs, prepared once per database: building
-// and preparing a query through drizzle costs several times what running it does.
-function prepareStatements(db: Db) {
-  return {
-    // Applied or ignored: received, not to be applied again. A refusal does not count: the
-    // sender may deliver the same activity again once what failed (often fetching from a
-    // peer that was down) works, and that delivery is looked at afresh.
-    seen: db
-      .select({ uri: inboxActivities.uri })
-      .from(inboxActivities)
-      .where(and(eq(inboxActivities.uri, sql.placeholder("uri")), ne(inboxActivities.status, "rejected")))
-      .prepare(),
-    record: db
-      .insert(inboxActivities)
-      .values({
-        uri: sql.placeholder("uri"),
-        actorUri: sql.placeholder("actorUri"),
-        type: sql.placeholder("type"),
-        status: sql.placeholder("status"),
-        reason: sql.placeholder("reason"),
-        receivedAt: sql.placeholder("receivedAt"),
-      })
-      // Takes the place of an earlier refusal of the same activity; never of a received one.
-      .onConflictDoUpdate({
-        target: inboxActivities.uri,
-        set: {
-          actorUri: sql`excluded.actor_uri`,
-          type: sql`excluded.type`,
-          status: sql`excluded.status`,
-          reason: sql`excluded.reason`,
-          receivedAt: sql`excluded.received_at`,
-        },
-        setWhere: eq(inboxActivities.status, "rejected"),
-      })
-      .prepare(),
-  };
-}
-const prepared = new WeakMap<Db, ReturnType<typeof withGroupCommit>>();
-type Received = Parameters<ReturnType<typeof prepareStatements>["record"]["run"]>[0];
-// The record of an activity, and the change it makes if any, commit together and with the
-// others of the same turn of the event loop (group-commit.ts), before its sender is answered:
-// one COMMIT per turn rather than one per activity. A change that fails takes its group
-// down, which is then redone one by one, so only the failing activity fails.
-const withGroupCommit = (db: Db) => {
-  const s = prepareStatements(db);
-  return {
-    ...s,
-    commitInGroup: groupCommit(db.$client, ({ received, apply }: { received: Received; apply?: (tx: DatabaseLike) => void }) => {
-      if (!s.record.run(received).changes) return false; // the same activity, delivered twice at once
-      // Inside the group's transaction: a transaction the change opens nests as a savepoint.
-      apply?.(db);
-      return true;
-    }),
-  };
-};
-function statements(db: Db) {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = withGroupCommit(db)));
-  return s;
-}
-
-class Refused extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export async function receiveActivity(deps: InboxDeps, request: IncomingRequest & { body: Uint8Array }): Promise<InboxAnswer> {
   if (request.body.byteLength > INBOX_BODY_LIMIT) return { status: 413, reason: `An activity is at most ${INBOX_BODY_LIMIT} bytes.` };
@@ -201,7 +51,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     }
   }
 
-  const { seen, commitInGroup } = statements(deps.db);
+  const { seen, commitInGroup } = inboxRecords(deps.db);
   if (seen.get({ uri: activity.id })) return { status: 202, reason: "Already received." };
   const type = typeOf(activity).find((t): t is Known => (KNOWN as readonly string[]).includes(t));
   let plan: Plan;
@@ -209,7 +59,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     plan = type ? await planFor(deps, type, activity, actorUri, verified.ownerUri) : { reason: `${typeOf(activity).join(", ")} is not handled here.`, ignored: true };
   } catch (e) {
     const refused = asRefusal(e);
-    record(deps.db, activity, actorUri, "rejected", refused.message);
+    recordRefusal(deps.db, activity, actorUri, "rejected", refused.message);
     return { status: refused.status, reason: refused.message };
   }
 
@@ -219,7 +69,7 @@ export async function receiveActivity(deps: InboxDeps, request: IncomingRequest 
     if (!applied) return { status: 202, reason: "Already received." };
   } catch (e) {
     const refused = asRefusal(e);
-    record(deps.db, activity, actorUri, "rejected", refused.message);
+    recordRefusal(deps.db, activity, actorUri, "rejected", refused.message);
     return { status: refused.status, reason: refused.message };
   }
   plan.after?.();
@@ -246,10 +96,6 @@ function transientFetchFailure(e: FetchError): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-/** Keeps the latest refusal for the operator to read; never overwrites an applied activity. */
-function record(db: Db, activity: Activity, actorUri: string, status: "rejected", reason: string) {
-  statements(db).record.run({ uri: activity.id, actorUri, type: typeOf(activity).join(","), status, reason, receivedAt: new Date() });
-}
 
 
 /** Someone here follows the actor, or has asked to (a Create may overtake the Accept). */
@@ -481,121 +327,3 @@ export async function mirrorNewVersionImage(
   version.mirroredImageId = await deps.mirrorImage(version.imageUrl);
 }
 
-// Endorsements (FEDERATION.md, "Endorsements"). The credential inside the endorsement
-// object is what counts: it must carry a valid proof by its issuer, and the issuer must be
-// the actor that sent it (or, in a steward's Accept, the endorser the steward names).
-
-/** The endorsement object of a Create, Update, Accept or Reject, read, with its proof checked. */
-async function checkedEndorsement(deps: InboxDeps, object: unknown): Promise<ReceivedEndorsement> {
-  const read = readEndorsementObject(object);
-  if (!read.ok) throw new Refused(422, `Not an endorsement we can accept: ${read.error}.`);
-  const e = read.endorsement;
-  const proof = await deps.verifyProof(e.credential);
-  if (!proof.ok) throw new Refused(401, `The endorsement's credential does not verify: ${proof.reason}`);
-  if (proof.controller !== e.endorserUri) throw new Refused(401, `The endorsement's credential is signed by ${proof.controller}, not by its issuer ${e.endorserUri}.`);
-  return e;
-}
-
-/**
- * The version an endorsement names, fetched from the badge's home when a badge held here
- * lacks it (say it was published before we followed): the endorsement is checked against
- * the version as its steward serves it, never against what the endorser says it is.
- */
-async function versionToFetch(deps: InboxDeps, e: ReceivedEndorsement) {
-  if (deps.db.select({ id: versions.id }).from(versions).where(eq(versions.uri, e.versionUri)).get()) return null;
-  if (origin(e.versionUri) === origin(deps.publicUrl) || origin(e.versionUri) !== origin(e.badgeUri)) return null; // refused by the service
-  const version = deps.readBadgeVersion(await deps.fetchObject(e.versionUri));
-  if (!version || version.versionUri !== e.versionUri || version.badgeUri !== e.badgeUri) {
-    throw new Refused(422, "The endorsed version is not a version of that badge at its home.");
-  }
-  return version;
-}
-
-const badgeHeld = (db: DatabaseLike, uri: string) => db.select({ id: badges.id }).from(badges).where(eq(badges.uri, uri)).get()?.id ?? null;
-
-function endorsementPlan(deps: InboxDeps, reason: string, change: (tx: DatabaseLike) => ReceivedOutcome | null): Plan {
-  let outcome: ReceivedOutcome | null = null;
-  return {
-    reason,
-    apply: (tx) => {
-      outcome = change(tx);
-    },
-    after: () => {
-      if (outcome?.changed) deps.onEndorsementsChanged?.(outcome.endorsement.badgeId);
-    },
-  };
-}
-
-async function planEndorsement(deps: InboxDeps, activity: Activity, actorUri: string): Promise<Plan> {
-  const e = { ...(await checkedEndorsement(deps, activity.object)), activityUri: activity.id };
-  if (e.endorserUri !== actorUri) throw new Refused(403, "Only the endorser creates or updates its endorsement.");
-  const endorser = await deps.actors.get(actorUri);
-  if (!endorser.organisationId) throw new Refused(422, "Only organisations endorse badges.");
-  if (!badgeHeld(deps.db, e.badgeUri)) {
-    if (origin(e.badgeUri) === origin(deps.publicUrl)) throw new Refused(422, `There is no badge ${e.badgeUri} here.`);
-    // An endorser's followers get its endorsements of badges from anywhere; we show those of badges held here.
-    return { reason: "The endorsed badge is not held here.", ignored: true };
-  }
-  const version = await versionToFetch(deps, e);
-  return endorsementPlan(deps, "Endorsement received.", (tx) => {
-    if (version) applyRemoteBadgeVersion(tx, version.stewardUri, version);
-    const outcome = receiveEndorsement(tx, e);
-    // A steward of ours that accepts automatically answers at once.
-    if (outcome.changed && outcome.stewardIsLocal && outcome.endorsement.status === "accepted") deps.replies.endorsementDecided(tx, outcome.endorsement.id);
-    return outcome;
-  });
-}
-
-async function planEndorsementDecision(deps: InboxDeps, type: "Accept" | "Reject", activity: Activity, actorUri: string): Promise<Plan> {
-  const decision = type === "Accept" ? "accepted" : "declined";
-  const object = activity.object;
-  if (!isEndorsementObject(object)) {
-    const uri = object as string;
-    return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => applyStewardDecision(tx, actorUri, decision, { uri }));
-  }
-  // Our own organisations' endorsements are held here as made: the decision is all we take.
-  const read = readEndorsementObject(object);
-  if (read.ok && origin(read.endorsement.endorserUri) === origin(deps.publicUrl)) {
-    const { uri } = read.endorsement;
-    const held = findEndorsementByUri(deps.db, uri);
-    if (!held) throw new Refused(422, "There is no such endorsement here.");
-    // A decision on words since replaced (a renewal crossing it) is stale.
-    if (compareCopies(held, read.endorsement) !== "same") return { reason: "A decision on another copy of the endorsement than the one held.", ignored: true };
-    return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => applyStewardDecision(tx, actorUri, decision, { uri }));
-  }
-  const e = await checkedEndorsement(deps, object);
-  if (!badgeHeld(deps.db, e.badgeUri)) return { reason: "The endorsed badge is not held here.", ignored: true };
-  if (decision === "accepted") {
-    const endorser = await deps.actors.get(e.endorserUri);
-    if (!endorser.organisationId) throw new Refused(422, "Only organisations endorse badges.");
-  }
-  const version = decision === "accepted" ? await versionToFetch(deps, e) : null;
-  return endorsementPlan(deps, `Endorsement ${decision}.`, (tx) => {
-    if (version) applyRemoteBadgeVersion(tx, version.stewardUri, version);
-    return applyStewardDecision(tx, actorUri, decision, decision === "accepted" ? e : { uri: e.uri });
-  });
-}
-
-/** Delete or Undo of an endorsement by its endorser; a steward of ours passes it on to its audience. */
-function planEndorsementWithdrawal(deps: InboxDeps, activity: Activity, actorUri: string, uri: string): Plan {
-  return endorsementPlan(deps, "Endorsement withdrawn.", (tx) => {
-    const outcome = withdrawReceivedEndorsement(tx, actorUri, uri);
-    // Those who showed it heard of it from our Accept; the endorser's own proof lets them
-    // believe the withdrawal we forward.
-    if (outcome?.changed && outcome.stewardIsLocal && outcome.wasShown && (activity as { proof?: unknown }).proof) {
-      deps.replies.forwardToBadgeAudience(tx, outcome.endorsement.badgeId, activity);
-    }
-    return outcome;
-  });
-}
-
-/** The endorsement an Undo takes back: its Create or Update, embedded or by id. */
-function undoneEndorsement(db: DatabaseLike, object: unknown): string | null {
-  if (typeof object === "string") {
-    return db.select({ uri: endorsements.uri }).from(endorsements).where(eq(endorsements.activityUri, object)).get()?.uri ?? null;
-  }
-  const inner = (object as { object?: unknown } | undefined)?.object;
-  const types = typeOf(object);
-  if ((types.includes("Create") || types.includes("Update")) && isEndorsementObject(inner)) return idOf(inner);
-  return null;
-}
