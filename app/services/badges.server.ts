@@ -31,6 +31,7 @@ import { authorRights, type AuthorOrganisation } from "./author-access.server";
 import type { ServiceContext } from "./context.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { generateDefaultBadgeImage } from "./images.server";
+import { organisationNames } from "./organisations.server";
 import { findPrerequisiteCycle } from "./prerequisite-rules.server";
 import { requireRole, roleAtLeast } from "./roles.server";
 
@@ -307,19 +308,14 @@ function announce(ctx: ServiceContext, badgeId: string, rev: Revision, source: "
 
 function revisionAuthors(db: DatabaseLike, revs: Revision[]) {
   const userIds = [...new Set(revs.map((r) => r.authorUserId).filter((x): x is string => !!x))];
-  const orgIds = [...new Set(revs.map((r) => r.authorOrganisationId).filter((x): x is string => !!x))];
   const names = new Map<string, string>();
   if (userIds.length)
     for (const u of db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, userIds)).all())
       names.set(u.id, u.name);
-  const orgNames = new Map<string, string>();
-  if (orgIds.length)
-    for (const o of db
-      .select({ id: organisations.id, name: organisations.name })
-      .from(organisations)
-      .where(inArray(organisations.id, orgIds))
-      .all())
-      orgNames.set(o.id, o.name);
+  const orgNames = organisationNames(
+    db,
+    revs.map((r) => r.authorOrganisationId).filter((x): x is string => !!x),
+  );
   return new Map(
     revs.map((r) => [
       r.id,
