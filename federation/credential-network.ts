@@ -11,7 +11,8 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type { CredentialNetwork, Outcome, RemoteResource, VerificationKey } from "../app/services/credential-network";
 import { isFetchError, type RemoteError } from "./fetch-errors";
 import type { Fetcher } from "./fetcher";
-import { ed25519PublicKeyFromMultikey } from "./keys";
+import { ed25519PublicKeyFromMultikey, ed25519PublicKeyFromRaw } from "./keys";
+import { ed25519RawFromBase58 } from "./multibase";
 import { verifyProof } from "./proof";
 import { rdfcSuiteOf, verifyRdfcProof } from "./rdfc-proof";
 
@@ -45,10 +46,20 @@ function absolute(id: unknown, base: string): string | null {
   return id;
 }
 
-/** The public key a verification method object carries: Multikey, JWK or PEM. */
+// The method types whose publicKeyBase58 is an Ed25519 key; other types use base58 for other
+// curves (X25519, secp256k1), which must not be read as Ed25519.
+const ED25519_BASE58_TYPES = new Set(["Ed25519VerificationKey2018", "Ed25519VerificationKey2020"]);
+
+/** The public key a verification method object carries: Multikey, base58 Ed25519, JWK or PEM. */
 function keyMaterial(method: Json): KeyObject | string {
   try {
     if (typeof method.publicKeyMultibase === "string") return ed25519PublicKeyFromMultikey(method.publicKeyMultibase);
+    if (typeof method.publicKeyBase58 === "string") {
+      if (!asArray(method.type).some((t) => typeof t === "string" && ED25519_BASE58_TYPES.has(t))) {
+        return `its publicKeyBase58 is read only for Ed25519VerificationKey2018 or 2020, not ${JSON.stringify(method.type ?? null)}`;
+      }
+      return ed25519PublicKeyFromRaw(ed25519RawFromBase58(method.publicKeyBase58));
+    }
     if (isObject(method.publicKeyJwk)) {
       const { d: _private, ...jwk } = method.publicKeyJwk;
       return createPublicKey({ key: jwk as never, format: "jwk" });
@@ -57,7 +68,7 @@ function keyMaterial(method: Json): KeyObject | string {
   } catch (error) {
     return `its key material cannot be read (${(error as Error).message})`;
   }
-  return "it carries no public key (publicKeyMultibase, publicKeyJwk or publicKeyPem)";
+  return "it carries no public key (publicKeyMultibase, publicKeyBase58, publicKeyJwk or publicKeyPem)";
 }
 
 /**

@@ -62,6 +62,10 @@ export function ed25519PrivateKey(keys: ActorKeys): KeyObject {
 
 /** A KeyObject for a published Ed25519 Multikey. */
 export function ed25519PublicKeyFromMultikey(multibase: string): KeyObject {
-  const raw = ed25519RawFromMultikey(multibase);
+  return ed25519PublicKeyFromRaw(ed25519RawFromMultikey(multibase));
+}
+
+/** A KeyObject for a raw 32-byte Ed25519 public key. */
+export function ed25519PublicKeyFromRaw(raw: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(raw).toString("base64url") }, format: "jwk" });
 }

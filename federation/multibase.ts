@@ -39,6 +39,16 @@ export function ed25519MultikeyFromRaw(raw: Uint8Array): string {
   return "z" + base58btcEncode(Uint8Array.from([...ED25519_PUB_PREFIX, ...raw]));
 }
 
+/**
+ * The raw 32-byte key of an Ed25519 `publicKeyBase58` (Ed25519VerificationKey2018, still
+ * common in DID documents): base58btc of the key alone, no multibase or multicodec prefix.
+ */
+export function ed25519RawFromBase58(text: string): Uint8Array {
+  const bytes = base58btcDecode(text);
+  if (bytes.length !== 32) throw new Error("an Ed25519 publicKeyBase58 is 32 bytes");
+  return bytes;
+}
+
 /** The raw 32-byte key of an Ed25519 Multikey, or an error when it is something else. */
 export function ed25519RawFromMultikey(multibase: string): Uint8Array {
   if (!multibase.startsWith("z")) throw new Error("only base58btc (z) multibase is supported");

@@ -15,6 +15,7 @@ import { verifyOb3 } from "../../app/services/ob3-verification.server";
 import { isValidationError } from "../../app/services/errors";
 import { contextUrlsIn } from "../../federation/jsonld-contexts";
 import { MAX_QUADS } from "../../federation/rdfc-proof";
+import { base58btcEncode, ed25519RawFromMultikey } from "../../federation/multibase";
 import { startLoopbackServer, type LoopbackServer } from "../support/loopback";
 import { achievementErrors } from "../support/ob3";
 import {
@@ -140,6 +141,34 @@ describe("Open Badges 3.0, Data Integrity (eddsa-jcs-2022)", () => {
     });
     const notForAssertions = await verifyOb3(network, { document: credential }, learner, NOW);
     expect(notForAssertions.checks.reason).toMatch(/does not list the key .* for making assertions/);
+  });
+
+  it("reads an Ed25519VerificationKey2018 key published as publicKeyBase58, and refuses that encoding for other key types", async () => {
+    const did = `did:web:127.0.0.1%3A${site.port}:issuers:harbour-2018`;
+    const key = ed25519Key(did, `${did}#key-1`);
+    const base58 = base58btcEncode(ed25519RawFromMultikey(key.multikey));
+    const didDocument = (type: string) => ({
+      "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/ed25519-2018/v1"],
+      id: did,
+      verificationMethod: [{ id: `${did}#key-1`, type, controller: did, publicKeyBase58: base58 }],
+      assertionMethod: [`${did}#key-1`],
+    });
+    const credential = signJcs(ob3Credential({ issuer: did, achievementId: "https://badges.example/b", email: EMAIL }), key);
+    serve({ [`${site.origin}/issuers/harbour-2018/did.json`]: didDocument("Ed25519VerificationKey2018") });
+    const verdict = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(failed(verdict)).toEqual([]);
+    expect(verdict.checks.verified).toBe(true);
+
+    // The same key, changed by one character, no longer verifies the proof.
+    const other = base58btcEncode(ed25519RawFromMultikey(ed25519Key(did, `${did}#key-1`).multikey));
+    serve({ [`${site.origin}/issuers/harbour-2018/did.json`]: { ...didDocument("Ed25519VerificationKey2018"), verificationMethod: [{ id: `${did}#key-1`, type: "Ed25519VerificationKey2018", controller: did, publicKeyBase58: other }] } });
+    expect((await verifyOb3(network, { document: credential }, learner, NOW)).checks.verified).toBe(false);
+
+    // base58 of another curve's key is not taken for Ed25519.
+    serve({ [`${site.origin}/issuers/harbour-2018/did.json`]: didDocument("X25519KeyAgreementKey2019") });
+    const refused = await verifyOb3(network, { document: credential }, learner, NOW);
+    expect(refused.checks.verified).toBe(false);
+    expect(failed(refused).join("\n")).toMatch(/publicKeyBase58 is read only for Ed25519VerificationKey2018 or 2020/);
   });
 
   it("says which cryptosuites it does not verify instead of passing them", async () => {
