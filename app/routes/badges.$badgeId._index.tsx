@@ -309,6 +309,13 @@ function HomeNotice({ home, stewardName }: { home: NonNullable<PublicData["badge
         <strong>{`Published on ${home.host}.`}</strong>{" "}
         {`${stewardName} stewards this badge on another instance. This page shows the copy federation brought here; the badge is edited only there.`}
       </p>
+      {home.unanswered ? (
+        <p className="unanswered">
+          {`${home.host} has not answered since this copy was last confirmed on `}
+          <DateText date={home.unanswered.lastHadAt} />
+          {` (${home.unanswered.attempts} ${home.unanswered.attempts === 1 ? "attempt" : "attempts"} since). It may have changed there; this instance keeps asking.`}
+        </p>
+      ) : null}
       <ul className="row plain-list">
         {isWebUrl(home.badgeUrl) ? (
           <li>

@@ -7,9 +7,9 @@
 // the total, the page's cards, their authors (one query), match snippets, two facets.
 // Version JSON is never parsed for the list, and the FTS content (criteria) is read only
 // for the page's snippets.
-import { desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { badges, ORGANISATION_KINDS, remoteActors, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
+import { badges, ORGANISATION_KINDS, remoteActors, remoteBadgeFetches, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
 import { kindBit } from "./catalogue-index.server";
 import { MATCH_END, MATCH_START } from "../utils/highlight";
 import {
@@ -454,6 +454,10 @@ export interface BadgeHome {
   badgeUrl: string | null;
   // The steward's page there.
   stewardUrl: string;
+  // A copy this instance fetched whose home has failed to answer since it was last had
+  // (timeouts, 5xx, a host that no longer resolves): shown as possibly out of date, never
+  // as gone, since a transient failure says nothing about the badge (ADR 010).
+  unanswered: { lastHadAt: Date; attempts: number } | null;
 }
 
 /**
@@ -491,13 +495,23 @@ export function getPublicBadge(db: DatabaseLike, badgeId: string): PublicBadge {
     coAuthors: authors.coAuthors,
     prerequisites: resolvePrerequisites(db, content.prerequisites),
     unlocks: unlockedBy(db, badge.uri),
-    home: authors.steward.host ? badgeHome(db, badge.remoteUrl, authors.steward) : null,
+    home: authors.steward.host ? badgeHome(db, badge.id, badge.remoteUrl, authors.steward) : null,
     imageId: latest.mirroredImageId ?? (authors.steward.host ? null : content.imageId),
   };
 }
 
-function badgeHome(db: DatabaseLike, remoteUrl: string | null, steward: OrganisationProfile): BadgeHome {
+function badgeHome(db: DatabaseLike, badgeId: string, remoteUrl: string | null, steward: OrganisationProfile): BadgeHome {
   // Its actor document's `url` when it gave one, else its id (ours serve HTML there too).
   const actor = db.select({ url: remoteActors.url }).from(remoteActors).where(eq(remoteActors.uri, steward.uri)).get();
-  return { host: steward.host!, badgeUrl: remoteUrl, stewardUrl: actor?.url ?? steward.uri };
+  const fetch = db
+    .select({ fetchedAt: remoteBadgeFetches.fetchedAt, failures: remoteBadgeFetches.failures })
+    .from(remoteBadgeFetches)
+    .where(and(eq(remoteBadgeFetches.badgeId, badgeId), gt(remoteBadgeFetches.failures, 0), isNull(remoteBadgeFetches.goneSince)))
+    .get();
+  return {
+    host: steward.host!,
+    badgeUrl: remoteUrl,
+    stewardUrl: actor?.url ?? steward.uri,
+    unanswered: fetch ? { lastHadAt: fetch.fetchedAt, attempts: fetch.failures } : null,
+  };
 }

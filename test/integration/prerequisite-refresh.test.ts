@@ -106,6 +106,10 @@ describe("remote prerequisites kept current across two instances", () => {
     expect(page).toContain(shownAs("Storytelling"));
     expect(page).toContain(shownAs("Community Archiving"));
     expect(page).not.toContain(`<span class="pill withdrawn">unavailable</span>`);
+    // The copy's own page still shows the badge, and says its home has not answered since.
+    const copyPage = await read(await fetch(`${a.url}/badges/${copyOnA(storytelling.uri)!.id}`));
+    expect(copyPage).toContain("Storytelling");
+    expect(copyPage).toMatch(new RegExp(`${hostB.replace(/[.]/g, "\\.")} has not answered since this copy was last confirmed on <time[^>]*>[^<]+</time> \\(1 attempt since\\)`));
   });
 
   it("shows a prerequisite B withdrew as unavailable on A after the next pass, still named", async () => {
@@ -123,6 +127,8 @@ describe("remote prerequisites kept current across two instances", () => {
     expect(page).toContain(`${shownAs("Community Archiving")} <span class="pill withdrawn">unavailable</span>`);
     expect(page).toContain(shownAs("Storytelling"));
     expect(page).not.toContain(`${shownAs("Storytelling")} <span class="pill withdrawn">`);
+    // Storytelling answered again: its page no longer says otherwise.
+    expect(await read(await fetch(`${a.url}/badges/${copyOnA(storytelling.uri)!.id}`))).not.toContain("has not answered since");
   });
 
   it("shows the operator the fetched badges, the last pass, and asks again for one on request", async () => {
