@@ -98,7 +98,7 @@ describe("badges of other instances", () => {
     expect(getPublicBadge(ctx.db, ours.id)).toMatchObject({ home: null, imageId: expect.any(String) });
     expect(getPublicBadge(ctx.db, theirs).imageId).toBeNull(); // their image id names nothing here
     // Without its actor document, the steward's id is its page (as ours are).
-    expect(getPublicBadge(ctx.db, theirs).home).toEqual({ host: "peer.example", badgeUrl: `${PEER}/badges/b1`, stewardUrl: STEWARD });
+    expect(getPublicBadge(ctx.db, theirs).home).toEqual({ host: "peer.example", badgeUrl: `${PEER}/badges/b1`, stewardUrl: STEWARD, unanswered: null });
   });
 
   it("keeps the co-authors it knows, local ones included, and never lets them edit here", () => {
