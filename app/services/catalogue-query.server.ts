@@ -111,12 +111,16 @@ export function catalogueQueryFromParams(params: URLSearchParams): CatalogueQuer
  * become plain words or nothing. Returns null when no word is left.
  */
 export function toFtsQuery(input: string): string | null {
+  const terms = searchTerms(input);
+  if (!terms.length) return null;
+  return terms.map((t) => `"${t.text.replace(/"/g, '""')}"${t.prefix ? "*" : ""}`).join(" ");
+}
+
+/** The words of a search as toFtsQuery() puts them to FTS5: lower-cased, the last a prefix. */
+export function searchTerms(input: string): { text: string; prefix: boolean }[] {
   const words = input.normalize("NFKC").match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu) ?? [];
   const terms = [...new Set(words.map((w) => w.toLowerCase()))].slice(0, MAX_TERMS);
-  if (!terms.length) return null;
   // A one-letter prefix would match most of the index; from two letters on, the FTS
   // table's prefix indexes answer it.
-  return terms
-    .map((t, i) => `"${t.replace(/"/g, '""')}"${i === terms.length - 1 && [...t].length > 1 ? "*" : ""}`)
-    .join(" ");
+  return terms.map((text, i) => ({ text, prefix: i === terms.length - 1 && [...text].length > 1 }));
 }
