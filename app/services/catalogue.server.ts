@@ -3,19 +3,20 @@
 // and by who endorses the badges (an organisation, or any of a kind), with facets. Drafts never appear: everything is read from the catalogue's read model
 // (catalogue_entries, badge_search, badge_tags), which holds published badges only.
 //
-// A search is a fixed handful of indexed queries whatever the page size: the page of ids,
-// the total, the page's cards, their authors (one query), match snippets, two facets.
-// Version JSON is never parsed for the list, and the FTS content (criteria) is read only
-// for the page's snippets.
+// A search is one pass over the FTS index for its ranked hits (kept until the catalogue
+// changes), one pass in memory over them for the filters, the count and the facets
+// (catalogue-facets.server.ts), then a few queries for the page alone: its cards, their
+// authors, match snippets. Version JSON is never parsed for the list, and the FTS content
+// (criteria) is read only for the page's snippets.
 import { and, desc, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import type { DatabaseLike } from "../../db/client";
-import { badges, ORGANISATION_KINDS, remoteActors, remoteBadgeFetches, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
-import { kindBit } from "./catalogue-index.server";
-import { MATCH_END, MATCH_START } from "../utils/highlight";
+import { badges, remoteActors, remoteBadgeFetches, versions, type BadgeStatus, type OrganisationKind } from "../../db/schema";
+import { catalogueFacetStore, filterAndCount, searchHits, type FacetFilters } from "./catalogue-facets.server";
+import { highlightTerms, snippetOfTerms, type SearchTerm } from "./search-marks.server";
 import {
   normaliseCatalogueQuery,
+  searchTerms,
   toFtsQuery,
-  type CatalogueInstance,
   type CatalogueQuery,
   type CatalogueQueryInput,
 } from "./catalogue-query.server";
@@ -33,9 +34,7 @@ import { resolvePrerequisites, unlockedBy, type ConditionView, type UnlockedBadg
 export type { BadgeLink, OrganisationProfile, OrganisationSummary } from "./catalogue-authors.server";
 
 // bm25 weights per badge_search column: badge_id (unindexed), name, summary, criteria, tags.
-const BM25 = sql.raw("bm25(badge_search, 0.0, 10.0, 4.0, 1.0, 6.0)");
-// The same weights as FTS5's own rank function (for `ORDER BY rank`).
-const RANK = "bm25(0.0, 10.0, 4.0, 1.0, 6.0)";
+const BM25 = "bm25(badge_search, 0.0, 10.0, 4.0, 1.0, 6.0)";
 const FACET_TAGS = 24;
 
 export interface CatalogueEntry {
@@ -77,83 +76,23 @@ export interface CatalogueResult {
   };
 }
 
-interface Filters {
-  match: string | null; // a safe FTS5 query
-  tag: string | null;
-  kind: OrganisationKind | null;
-  organisationId: string | null;
-  instance: CatalogueInstance | null;
-  endorserKind: OrganisationKind | null;
-  endorserId: string | null;
-  language: string | null;
-  hoursMax: number | null;
-}
-
-type Facet = "tag" | "kind" | "endorserKind" | "language" | null;
-
-/** Conditions on the catalogue entry `e` for every filter but the text and `omit`. */
-function conditions(f: Filters, omit: Facet = null): SQL {
-  const conds: SQL[] = [sql`1`];
-  if (f.tag && omit !== "tag") conds.push(sql`e.badge_id IN (SELECT badge_id FROM badge_tags WHERE tag = ${f.tag})`);
-  if (f.kind && omit !== "kind") conds.push(sql`(e.kind_mask & ${kindBit(f.kind)}) != 0`);
-  if (f.endorserKind && omit !== "endorserKind") conds.push(sql`(e.endorser_kind_mask & ${kindBit(f.endorserKind)}) != 0`);
-  if (f.language && omit !== "language") conds.push(sql`e.language = ${f.language}`);
-  if (f.hoursMax !== null) conds.push(sql`e.estimated_hours <= ${f.hoursMax}`);
-  if (f.endorserId)
-    conds.push(sql`e.badge_id IN (
-      SELECT badge_id FROM endorsements WHERE endorser_organisation_id = ${f.endorserId} AND status = 'accepted')`);
-  if (f.organisationId)
-    conds.push(sql`e.badge_id IN (
-      SELECT id FROM badges WHERE steward_organisation_id = ${f.organisationId}
-      UNION ALL
-      SELECT badge_id FROM coauthors WHERE organisation_id = ${f.organisationId} AND status = 'accepted')`);
-  // Where a badge lives is where its steward does.
-  if (f.instance)
-    conds.push(sql`e.badge_id IN (
-      SELECT b.id FROM badges b JOIN organisations o ON o.id = b.steward_organisation_id
-      WHERE o.host IS ${f.instance === "here" ? sql`NULL` : sql`NOT NULL`})`);
-  return sql.join(conds, sql` AND `);
-}
-
-const hasFilters = (f: Filters) =>
-  !!(f.match || f.tag || f.kind || f.organisationId || f.instance || f.endorserKind || f.endorserId || f.language || f.hoursMax !== null);
-
 /**
- * The matching catalogue entries as `e`. With words, the FTS index drives and joins each
- * hit's entry by rowid: nothing of the FTS content (criteria) is read.
+ * Entry ids allowed by the filters the in-memory store cannot answer: badges an
+ * organisation stewards or co-authors, badges an organisation's endorsement is accepted on.
  */
-function matching(f: Filters, omit: Facet = null, join: SQL = sql``): SQL {
-  // Words alone: each hit's facet columns come from their narrow covering index (the
-  // planner, without statistics, would read the wide rows by rowid).
-  const entries = hasFilters({ ...f, match: null }) ? sql`catalogue_entries e` : sql`catalogue_entries e INDEXED BY catalogue_entries_facets_idx`;
-  if (f.match)
-    return sql`badge_search JOIN ${entries} ON e.id = badge_search.rowid ${join}
-      WHERE badge_search MATCH ${f.match} AND ${conditions(f, omit)}`;
-  return sql`catalogue_entries e ${join} WHERE ${conditions(f, omit)}`;
-}
-
-
-/** Entry ids of one page, best first (newest first without words). */
-function pageOfIds(db: DatabaseLike, f: Filters, limit: number, offset: number): number[] {
-  const rows = f.match
-    ? // bm25() only works in a query directly over the FTS table: rank the hits first.
-      db.all<{ id: number }>(sql`
-        WITH hits AS MATERIALIZED (
-          SELECT rowid AS rid, ${BM25} AS score FROM badge_search WHERE badge_search MATCH ${f.match}
-        )
-        SELECT e.id AS id FROM hits JOIN catalogue_entries e ON e.id = hits.rid
-        WHERE ${conditions(f)}
-        ORDER BY hits.score, e.published_at DESC, e.id DESC
-        LIMIT ${limit} OFFSET ${offset}`)
-    : db.all<{ id: number }>(sql`
-        SELECT e.id AS id FROM ${matching(f)}
-        ORDER BY e.published_at DESC, e.id DESC
-        LIMIT ${limit} OFFSET ${offset}`);
-  return rows.map((r) => r.id);
-}
-
-function countMatches(db: DatabaseLike, f: Filters): number {
-  return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${matching(f)}`)?.n ?? 0;
+function allowedEntryIds(db: DatabaseLike, organisationId: string | null, endorserId: string | null): Set<number> | null {
+  if (!organisationId && !endorserId) return null;
+  const conds: SQL[] = [];
+  if (organisationId)
+    conds.push(sql`e.badge_id IN (
+      SELECT id FROM badges WHERE steward_organisation_id = ${organisationId}
+      UNION ALL
+      SELECT badge_id FROM coauthors WHERE organisation_id = ${organisationId} AND status = 'accepted')`);
+  if (endorserId)
+    conds.push(sql`e.badge_id IN (
+      SELECT badge_id FROM endorsements WHERE endorser_organisation_id = ${endorserId} AND status = 'accepted')`);
+  const rows = db.all<{ id: number }>(sql`SELECT e.id AS id FROM catalogue_entries e WHERE ${sql.join(conds, sql` AND `)}`);
+  return new Set(rows.map((r) => r.id));
 }
 
 interface CardRow {
@@ -187,152 +126,26 @@ function cards(db: DatabaseLike, ids: number[]): Map<number, CardRow> {
 }
 
 /**
- * For the page only: name and summary with matches marked, and an excerpt of the criteria
- * around its best match (none when the criteria do not match).
+ * For the page only: name and summary with the search's words marked, and an excerpt of the
+ * criteria around their best match (none when the criteria do not match).
  */
-function snippets(db: DatabaseLike, match: string, ids: number[]) {
-  const rows = db.all<{ id: number; name: string; summary: string; criteria: string }>(sql`
-    SELECT rowid AS id,
-      highlight(badge_search, 1, ${MATCH_START}, ${MATCH_END}) AS name,
-      highlight(badge_search, 2, ${MATCH_START}, ${MATCH_END}) AS summary,
-      snippet(badge_search, 3, ${MATCH_START}, ${MATCH_END}, '…', 24) AS criteria
-    FROM badge_search
-    WHERE badge_search MATCH ${match} AND rowid IN (${inList(ids)})`);
-  return new Map(
-    rows.map((r) => [r.id, { ...r, criteria: r.criteria.includes(MATCH_START) ? r.criteria : null }]),
+function snippets(db: DatabaseLike, terms: SearchTerm[], page: Map<number, CardRow>) {
+  // Rowid lookups in the FTS table's own content: no MATCH needed (search-marks.server.ts).
+  const criteria = new Map(
+    db
+      .all<{ id: number; criteria: string }>(sql`SELECT rowid AS id, criteria FROM badge_search WHERE rowid IN (${inList([...page.keys()])})`)
+      .map((r) => [r.id, r.criteria]),
   );
-}
-
-/**
- * Words alone (no other filter): the page straight from the FTS index, ranked by its own
- * `rank` (the same bm25 weights) so that FTS5 sorts its hits itself and marks the matches
- * of the page's rows only, in one pass over the index instead of three (rank, then join,
- * then match again for the snippets). Equal scores come oldest entry first here.
- */
-function rankedPage(db: DatabaseLike, match: string, limit: number, offset: number) {
-  const rows = db.all<{ id: number; name: string; summary: string; criteria: string }>(sql`
-    SELECT rowid AS id,
-      highlight(badge_search, 1, ${MATCH_START}, ${MATCH_END}) AS name,
-      highlight(badge_search, 2, ${MATCH_START}, ${MATCH_END}) AS summary,
-      snippet(badge_search, 3, ${MATCH_START}, ${MATCH_END}, '…', 24) AS criteria
-    FROM badge_search
-    WHERE badge_search MATCH ${match} AND rank MATCH ${RANK}
-    ORDER BY rank LIMIT ${limit} OFFSET ${offset}`);
-  return {
-    ids: rows.map((r) => r.id),
-    marks: new Map(rows.map((r) => [r.id, { ...r, criteria: r.criteria.includes(MATCH_START) ? r.criteria : null }])),
-  };
-}
-
-function tagFacet(db: DatabaseLike, f: Filters) {
-  // badge_tags holds exactly the tags of catalogue entries: unfiltered, count its index.
-  if (!hasFilters({ ...f, tag: null }))
-    return db.all<{ tag: string; count: number }>(sql`
-      SELECT tag, count(*) AS count FROM badge_tags GROUP BY tag ORDER BY count DESC, tag LIMIT ${FACET_TAGS}`);
-  // Filtered: walk the matching entries' own (short) tag arrays, no per-tag lookups.
-  return db.all<{ tag: string; count: number }>(sql`
-    SELECT j.value AS tag, count(*) AS count
-    FROM ${matching(f, "tag", sql`, json_each(e.tags) j`)}
-    GROUP BY j.value ORDER BY count DESC, j.value LIMIT ${FACET_TAGS}`);
-}
-
-/**
- * Badges per organisation kind, in one pass: of the steward or an accepted co-author
- * (`kind_mask`), or of an organisation whose endorsement is accepted (`endorser_kind_mask`).
- */
-function kindFacet(db: DatabaseLike, f: Filters, facet: "kind" | "endorserKind" = "kind") {
-  const column = sql.raw(facet === "kind" ? "e.kind_mask" : "e.endorser_kind_mask");
-  const sums = ORGANISATION_KINDS.map((k) => sql`coalesce(sum((${column} & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(k)}`);
-  const row = db.get<Record<OrganisationKind, number>>(sql`SELECT ${sql.join(sums, sql`, `)} FROM ${matching(f, facet)}`);
-  return ORGANISATION_KINDS.map((kind) => ({ kind, count: row?.[kind] ?? 0 }))
-    .filter((k) => k.count > 0)
-    .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
-}
-
-/** Badges per language (of the few languages a catalogue holds), for the language filter. */
-function languageFacet(db: DatabaseLike, f: Filters) {
-  return db.all<{ language: string; count: number }>(sql`
-    SELECT e.language AS language, count(*) AS count FROM ${matching(f, "language")}
-    GROUP BY e.language ORDER BY count DESC, e.language LIMIT 50`);
-}
-
-/**
- * The count and the kind, endorser-kind and language facets in one pass over the matches,
- * grouped by language: right when none of those three filters is set, since then each
- * facet counts the same matches (a set filter is left out of its own facet's count).
- */
-function totalsInOnePass(db: DatabaseLike, f: Filters) {
-  const sums = ORGANISATION_KINDS.flatMap((k) => [
-    sql`coalesce(sum((e.kind_mask & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(`k_${k}`)}`,
-    sql`coalesce(sum((e.endorser_kind_mask & ${kindBit(k)}) != 0), 0) AS ${sql.identifier(`e_${k}`)}`,
-  ]);
-  const rows = db.all<Record<string, number> & { language: string; count: number }>(sql`
-    SELECT e.language AS language, count(*) AS count, ${sql.join(sums, sql`, `)} FROM ${matching(f)}
-    GROUP BY e.language ORDER BY count DESC, e.language`);
-  const kinds = (prefix: "k" | "e") =>
-    ORGANISATION_KINDS.map((kind) => ({ kind, count: rows.reduce((n, r) => n + r[`${prefix}_${kind}`], 0) }))
-      .filter((k) => k.count > 0)
-      .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
-  return {
-    total: rows.reduce((n, r) => n + r.count, 0),
-    facets: {
-      tags: tagFacet(db, f),
-      kinds: kinds("k"),
-      endorserKinds: kinds("e"),
-      languages: rows.slice(0, 50).map((r) => ({ language: r.language, count: r.count })),
-    },
-  };
-}
-
-function totals(db: DatabaseLike, f: Filters) {
-  if (!f.kind && !f.endorserKind && !f.language) return totalsInOnePass(db, f);
-  return {
-    total: countMatches(db, f),
-    facets: {
-      tags: tagFacet(db, f),
-      kinds: kindFacet(db, f),
-      endorserKinds: kindFacet(db, f, "endorserKind"),
-      languages: languageFacet(db, f),
-    },
-  };
-}
-
-// The unfiltered catalogue's count and facets are the same for every visitor and cost most
-// of the landing page's time; they are kept until the catalogue's generation counter (bumped
-// by triggers on catalogue_entries and badge_tags, migration 0005) moves. Per database, as
-// tests open many.
-const wholeCatalogue = new WeakMap<object, { generation: number; value: ReturnType<typeof totals> }>();
-
-// A search's count and facets cost more than its page (they count every match, the page
-// ranks only the top); people page through a search and come back to it, so the totals of
-// the last few hundred filter sets are kept the same way, until the catalogue changes.
-const SEARCH_TOTALS_KEPT = 256;
-const searchTotals = new WeakMap<object, { generation: number; byKey: Map<string, ReturnType<typeof totals>> }>();
-
-function filteredTotals(db: DatabaseLike, f: Filters) {
-  const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
-  let kept = searchTotals.get(db);
-  if (!kept || kept.generation !== generation) searchTotals.set(db, (kept = { generation, byKey: new Map() }));
-  const key = JSON.stringify(f);
-  const hit = kept.byKey.get(key);
-  if (hit) {
-    kept.byKey.delete(key);
-    kept.byKey.set(key, hit);
-    return hit;
-  }
-  const value = totals(db, f);
-  kept.byKey.set(key, value);
-  if (kept.byKey.size > SEARCH_TOTALS_KEPT) kept.byKey.delete(kept.byKey.keys().next().value!);
-  return value;
-}
-
-function wholeCatalogueTotals(db: DatabaseLike) {
-  const generation = db.get<{ n: number }>(sql`SELECT n FROM catalogue_generation WHERE id = 1`)?.n ?? -1;
-  const cached = wholeCatalogue.get(db);
-  if (cached && cached.generation === generation) return cached.value;
-  const value = totals(db, { match: null, tag: null, kind: null, organisationId: null, instance: null, endorserKind: null, endorserId: null, language: null, hoursMax: null });
-  wholeCatalogue.set(db, { generation, value });
-  return value;
+  return new Map(
+    [...page.values()].map((c) => [
+      c.id,
+      {
+        name: highlightTerms(c.name, terms),
+        summary: highlightTerms(c.summary, terms),
+        criteria: snippetOfTerms(criteria.get(c.id) ?? "", terms),
+      },
+    ]),
+  );
 }
 
 const summary = ({ id, uri, handle, host, name, kind, logoImageId }: OrganisationSummary): OrganisationSummary => ({
@@ -368,28 +181,27 @@ export function searchCatalogue(db: DatabaseLike, input: CatalogueQueryInput | C
   // so does an organisation that does not exist.
   if ((query.q && !match) || (query.organisation && !organisation) || (query.endorser && !endorser)) return empty;
 
-  const f: Filters = {
-    match,
-    instance: query.instance,
+  const store = catalogueFacetStore(db);
+  const filters: FacetFilters = {
     tag: query.tag,
     kind: query.kind,
-    organisationId: organisation?.id ?? null,
     endorserKind: query.endorserKind,
-    endorserId: endorser?.id ?? null,
     language: query.language,
     hoursMax: query.hoursMax,
+    instance: query.instance,
+    allowedIds: allowedEntryIds(db, organisation?.id ?? null, endorser?.id ?? null),
   };
-  const offset = (query.page - 1) * query.pageSize;
-  const ranked = match && !hasFilters({ ...f, match: null }) ? rankedPage(db, match, query.pageSize, offset) : null;
-  const ids = ranked ? ranked.ids : pageOfIds(db, f, query.pageSize, offset);
-  const { total, facets } = hasFilters(f) ? filteredTotals(db, f) : wholeCatalogueTotals(db);
+  // With words, the FTS hits (ranked on the page by score); without, every entry newest first.
+  const hits = match ? searchHits(db, store, match, BM25) : null;
+  const { entryIds: ids, totals } = filterAndCount(store, hits, filters, (query.page - 1) * query.pageSize, query.pageSize, FACET_TAGS);
+  const { total, facets } = totals;
   const result: CatalogueResult = { ...empty, total, pageCount: Math.ceil(total / query.pageSize), facets };
   if (!ids.length) return result;
 
   const byId = cards(db, ids);
   const badgeIds = [...byId.values()].map((c) => c.badgeId);
   const authors = organisationsOfBadges(db, badgeIds);
-  const marks = match ? (ranked?.marks ?? snippets(db, match, ids)) : null;
+  const marks = match ? snippets(db, searchTerms(query.q), byId) : null;
   result.entries = ids.flatMap((id): CatalogueEntry[] => {
     const c = byId.get(id);
     const a = c && authors.get(c.badgeId);

@@ -48,9 +48,6 @@ export const catalogueEntries = sqliteTable(
     uniqueIndex("catalogue_entries_badge_unique").on(t.badgeId),
     index("catalogue_entries_published_idx").on(t.publishedAt),
     index("catalogue_entries_language_idx").on(t.language),
-    // What a search's count and facets read of every match, looked up by the FTS hit's
-    // rowid: the narrow index instead of the wide rows (name, summary) halves that pass.
-    index("catalogue_entries_facets_idx").on(t.id, t.kindMask, t.endorserKindMask, t.language, t.tags),
   ],
 );
 export type CatalogueEntryRow = typeof catalogueEntries.$inferSelect;
