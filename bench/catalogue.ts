@@ -13,6 +13,7 @@ export async function benchCatalogue(badgeCount = 10_000, port = 3801) {
   const { subjects } = generateBenchDatabase(dbPath, badgeCount, `http://localhost:${port}`);
   console.log(`generated ${badgeCount} published badges in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const server = await startChildServer(dbPath, port);
+  await server.warmedUp();
   try {
     const get = async (path: string) => {
       const res = await fetch(server.url + path);

@@ -87,6 +87,7 @@ export async function benchEndorsements(count = 1000, port = 3803) {
   db.$client.close();
 
   const server = await startChildServer(dbPath, port);
+  await server.warmedUp();
   try {
     const steward = new HttpSession(server.url);
     const signIn = await steward.post("/signin", { email: "steward@bench.example", password: "correct horse battery" });

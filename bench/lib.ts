@@ -14,6 +14,11 @@ export interface ChildServer {
   memoryMb(): { rss: number; peak: number };
   /** CPU time the server process has used so far (user + system), in milliseconds. */
   cpuMs(): number;
+  /**
+   * Resolves with the server's "warmed up" line once it has loaded the catalogue's facets and
+   * had V8 optimise search and layout (server.ts), so figures are not taken during that.
+   */
+  warmedUp(): Promise<string>;
 }
 
 export interface ChildServerOptions {
@@ -36,14 +41,26 @@ export async function startChildServer(databasePath: string, port: number, optio
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start in 60 s")), 60_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening")) {
+  // What it printed since start, for the lines awaited below (kept short: requests are logged too).
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-65_536);
+  });
+  const line = (text: string, seconds: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not say "${text}" in ${seconds} s`)), seconds * 1000);
+      const look = () => {
+        const found = output.split("\n").find((l) => l.includes(text));
+        if (!found) return;
         clearTimeout(timer);
-        resolve();
-      }
+        child.stdout!.off("data", look);
+        resolve(found);
+      };
+      child.stdout!.on("data", look);
+      look();
     });
+  await new Promise<void>((resolve, reject) => {
+    line("listening", 60).then(() => resolve(), reject);
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {
@@ -55,6 +72,7 @@ export async function startChildServer(databasePath: string, port: number, optio
       return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
     },
     cpuMs: () => processCpuMs(child.pid!),
+    warmedUp: () => line("warmed up", 120),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

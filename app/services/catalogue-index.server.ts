@@ -40,8 +40,8 @@ function endorserKindMask(tx: DatabaseLike, badgeId: string): number {
 
 /**
  * Called in the transaction of every endorsement change: the catalogue's "endorsed by"
- * filter and facet read the entry's mask. An unchanged mask is not written, so the
- * catalogue's cached totals (keyed by its generation counter) stay valid.
+ * filter and facet read the entry's mask. An unchanged mask is not written, so the change
+ * log that the in-memory facet copy follows (ADR 013) records real changes only.
  */
 export function indexEndorsements(tx: DatabaseLike, badgeId: string): void {
   const mask = endorserKindMask(tx, badgeId);
