@@ -73,6 +73,15 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
   const distinct = [...new Set(queries)];
   const searchFirst = timeSync(distinct.length, 0, (i) => searchCatalogue(db, { q: distinct[i] }));
   const search = timeSync(150, 0, (i) => searchCatalogue(db, { q: queries[i % queries.length] }));
+  // The catalogue changing under it, as each badge arriving from a peer does: one entry
+  // rewritten (the triggers log it, ADR 013), then the landing page's search.
+  const entryIds = db.$client.prepare("SELECT id FROM catalogue_entries ORDER BY random() LIMIT 100").pluck().all() as number[];
+  const touch = db.$client.prepare("UPDATE catalogue_entries SET endorser_kind_mask = endorser_kind_mask WHERE id = ?");
+  const unchanged = timeSync(100, 10, () => searchCatalogue(db, {}));
+  const afterChange = timeSync(90, 10, (i) => {
+    touch.run(entryIds[i]);
+    searchCatalogue(db, {});
+  });
   let next = whatICanEarnNext(db, learnerId);
   const earn = timeSync(100, 10, () => (next = whatICanEarnNext(db, learnerId)));
   const holdings = learnerBadgeUris(db, learnerId);
@@ -95,6 +104,8 @@ export async function benchGraph(badgeCount = 100_000, edgeCount = 300_000, port
   console.log(`\nPathways with ${badgeCount.toLocaleString("en-GB")} badges and ${data.edgeCount.toLocaleString("en-GB")} edges, in-process`);
   line(`searchCatalogue, first time (${distinct.length} searches)`, searchFirst);
   line("searchCatalogue again", search);
+  line("searchCatalogue, no words", unchanged);
+  line("the same right after one entry changed", afterChange);
   line("whatICanEarnNext, 50 held, 3 planned", earn, `  (${next.nextTotal} met, ${next.startingTotal} starting points)`);
   line("badgeGraph (queries, learner's progress)", build, `  (${(sizes / 220).toFixed(0)} badges drawn on average)`);
   if (coldLayout.length)
