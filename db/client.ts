@@ -33,25 +33,14 @@ const preparedBySession = new WeakMap<object, Map<string, unknown>>();
 
 /**
  * The better-sqlite3 connection under a database or transaction, for the few reads that
- * want rows as arrays (`raw()`) or one value (`pluck()`), without drizzle's mapping.
+ * want rows as arrays (`raw()`) or one value (`pluck()`) without drizzle's mapping; prepare
+ * its statements once through `prepared()`.
  */
-export function sqliteOf(db: DatabaseLike | Database.Database): Database.Database {
-  if (typeof (db as Database.Database).prepare === "function") return db as Database.Database;
+export function sqliteOf(db: DatabaseLike): Database.Database {
   const client = (db as unknown as { session?: { client?: Database.Database } }).session?.client;
   if (!client) throw new Error("sqliteOf() needs a drizzle database or transaction");
   return client;
 }
-
-/** A statement prepared once per connection (SQL text is the key). */
-export function statementOf(db: DatabaseLike | Database.Database, text: string): Database.Statement {
-  const client = sqliteOf(db);
-  let statements = statementsByClient.get(client);
-  if (!statements) statementsByClient.set(client, (statements = new Map()));
-  let statement = statements.get(text);
-  if (!statement) statements.set(text, (statement = client.prepare(text)));
-  return statement;
-}
-const statementsByClient = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 

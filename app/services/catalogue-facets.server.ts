@@ -10,10 +10,10 @@
 // since it last looked are read again, so a badge published or arriving from a peer is found
 // by the very next search, and a change costs a few rows, not a reload of them all.
 import type Database from "better-sqlite3";
-import type { DatabaseLike } from "../../db/client";
-import { sqliteOf, statementOf } from "../../db/client";
+import { prepared, sqliteOf, type DatabaseLike } from "../../db/client";
 import { ORGANISATION_KINDS, type OrganisationKind } from "../../db/schema";
 import { kindBit } from "./catalogue-index.server";
+import type { CatalogueInstance } from "./catalogue-query.server";
 
 /**
  * One slot per catalogue entry as last read. Slots are only appended: a changed entry's old
@@ -78,29 +78,30 @@ const DEAD_SHARE_BEFORE_RELOAD = 0.25;
 
 const stores = new WeakMap<Database.Database, CatalogueFacetStore>();
 
-function lastChange(client: Database.Database): number {
-  return (statementOf(client, "SELECT coalesce(max(seq), 0) FROM catalogue_entry_changes").pluck().get() as number) ?? 0;
-}
+/** A raw statement prepared once per connection (the SQL text names it). */
+const statement = (db: DatabaseLike, text: string) => prepared(db, `catalogue-facets: ${text}`, (d) => sqliteOf(d).prepare(text));
+
+const lastChange = (db: DatabaseLike) =>
+  statement(db, "SELECT coalesce(max(seq), 0) FROM catalogue_entry_changes").pluck().get() as number;
 
 /** The store for this database, brought up to date with the catalogue first. */
 export function catalogueFacetStore(db: DatabaseLike): CatalogueFacetStore {
   const client = sqliteOf(db);
   const kept = stores.get(client);
-  const seq = lastChange(client);
-  if (kept && kept.seq === seq) return kept;
+  if (kept && kept.seq === lastChange(db)) return kept;
   // Inside a write transaction the changes may yet be rolled back, and their numbers reused:
   // answer from a store of its own, kept by nobody.
-  if (client.inTransaction) return load(client);
-  const store = kept && catchUp(client, kept) ? kept : load(client);
+  if (client.inTransaction) return load(db);
+  const store = kept && catchUp(db, kept) ? kept : load(db);
   stores.set(client, store);
   return store;
 }
 
-function load(client: Database.Database): CatalogueFacetStore {
+function load(db: DatabaseLike): CatalogueFacetStore {
   // The rows and the change they are as of, read in one snapshot.
-  const { rows, seq } = client.transaction(() => ({
-    seq: lastChange(client),
-    rows: client.prepare(`SELECT ${ENTRY_COLUMNS} FROM catalogue_entries e`).raw().all() as EntryRow[],
+  const { rows, seq } = sqliteOf(db).transaction(() => ({
+    seq: lastChange(db),
+    rows: statement(db, `SELECT ${ENTRY_COLUMNS} FROM catalogue_entries e`).raw().all() as EntryRow[],
   }))();
   const store = emptyStore(seq, rows.length);
   for (const row of rows) append(store, row);
@@ -109,18 +110,15 @@ function load(client: Database.Database): CatalogueFacetStore {
 }
 
 /** Applies the changes since the store was made; false when it should be reloaded instead. */
-function catchUp(client: Database.Database, store: CatalogueFacetStore): boolean {
-  const caught = client.transaction(() => {
-    const oldest = statementOf(client, "SELECT min(seq) FROM catalogue_entry_changes").pluck().get() as number | null;
+function catchUp(db: DatabaseLike, store: CatalogueFacetStore): boolean {
+  const caught = sqliteOf(db).transaction(() => {
+    const oldest = statement(db, "SELECT min(seq) FROM catalogue_entry_changes").pluck().get() as number | null;
     if (oldest === null || oldest > store.seq + 1) return null;
-    const changed = statementOf(client, "SELECT DISTINCT entry_id FROM catalogue_entry_changes WHERE seq > ?")
-      .pluck()
-      .all(store.seq) as number[];
-    const rows = client
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM catalogue_entries e WHERE e.id IN (SELECT value FROM json_each(?))`)
+    const changed = statement(db, "SELECT DISTINCT entry_id FROM catalogue_entry_changes WHERE seq > ?").pluck().all(store.seq) as number[];
+    const rows = statement(db, `SELECT ${ENTRY_COLUMNS} FROM catalogue_entries e WHERE e.id IN (SELECT value FROM json_each(?))`)
       .raw()
       .all(JSON.stringify(changed)) as EntryRow[];
-    return { changed, rows, seq: lastChange(client) };
+    return { changed, rows, seq: lastChange(db) };
   })();
   if (!caught) return false;
   const { changed, rows, seq } = caught;
@@ -264,7 +262,7 @@ export function searchHits(db: DatabaseLike, store: CatalogueFacetStore, match: 
     store.hits.set(match, kept);
     return kept;
   }
-  const rows = statementOf(db, `SELECT rowid, ${bm25} FROM badge_search WHERE badge_search MATCH ?`).raw().all(match) as [number, number][];
+  const rows = statement(db, `SELECT rowid, ${bm25} FROM badge_search WHERE badge_search MATCH ?`).raw().all(match) as [number, number][];
   const slots = new Int32Array(rows.length);
   const scores = new Float64Array(rows.length);
   let n = 0;
@@ -292,7 +290,7 @@ export interface FacetFilters {
   endorserKind: OrganisationKind | null;
   language: string | null;
   hoursMax: number | null;
-  instance: "here" | "elsewhere" | null;
+  instance: CatalogueInstance | null;
   // Entry ids allowed by filters answered in SQL (an organisation, an endorsing organisation).
   allowedIds: Set<number> | null;
 }
