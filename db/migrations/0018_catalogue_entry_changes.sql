@@ -17,3 +17,19 @@ CREATE TRIGGER `catalogue_entry_changes_trim` AFTER INSERT ON `catalogue_entry_c
 --> statement-breakpoint
 -- Searches count and filter from memory now: the covering index 0016 made for them is dead weight.
 DROP INDEX IF EXISTS `catalogue_entries_facets_idx`;
+--> statement-breakpoint
+-- Nothing reads the generation counter since (the caches it keyed are gone): stop bumping it
+-- on every catalogue write.
+DROP TRIGGER IF EXISTS `catalogue_entries_ai`;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS `catalogue_entries_au`;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS `catalogue_entries_ad`;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS `badge_tags_ai`;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS `badge_tags_ad`;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS `badge_tags_au`;
+--> statement-breakpoint
+DROP TABLE IF EXISTS `catalogue_generation`;
